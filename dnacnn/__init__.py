@@ -1,0 +1,40 @@
+"""dnacnn: scikit-learn-compatible deep learning on DNA sequences.
+
+Public names are loaded lazily: ``import dnacnn`` is cheap and never imports
+TensorFlow or Keras; those load only when a model is built, fitted or loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_LAZY = {
+    "DNAOneHotTransformer": "preprocessing",
+    "one_hot_encode": "preprocessing",
+    "decode_one_hot": "preprocessing",
+    "reverse_complement": "preprocessing",
+    "make_motif_dataset": "datasets",
+    "fetch_primer": "datasets",
+    "load_sequences": "datasets",
+    "get_data_home": "datasets",
+    "DNACNNWarning": "exceptions",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'dnacnn' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
