@@ -75,21 +75,25 @@ def _nucleotide_channels(alphabet: str) -> dict[str, int] | None:
     """Channel of each of A, C, G, T for a nucleotide alphabet, else None.
 
     An alphabet is a nucleotide alphabet when it holds A, C, G and T (or U in
-    place of T, for RNA); only then do IUPAC ambiguity codes and complements
-    have a meaning.
+    place of T, for RNA) and otherwise only IUPAC codes; only then do
+    ambiguity codes and complements have a meaning.
     """
     t = "T" if "T" in alphabet else "U"
-    if not all(b in alphabet for b in ("A", "C", "G", t)):
+    if not all(b in alphabet for b in ("A", "C", "G", t)) or not set(alphabet) <= set(
+        "ACGTU" + "".join(_IUPAC)
+    ):
         return None
     return {b: alphabet.index(b if b != "T" else t) for b in "ACGT"}
 
 
 @lru_cache(maxsize=32)
 def _lookup_tables(alphabet: str, ambiguity: str, dtype_str: str):
-    """Encoding table ``(256, C)`` and validity mask ``(256,)`` over byte codes.
+    """Encoding table ``(256, C)`` and validity masks over byte codes.
 
-    Byte 0 is invalid here: inside a sequence it is a NUL character; padding
-    positions are masked out by the callers before validation.
+    Returns ``(table, valid, valid_pairs)``: ``valid`` over single bytes,
+    ``valid_pairs`` over two adjacent bytes read as one ``uint16``.  Byte 0 is
+    invalid here: inside a sequence it is a NUL character; padding positions
+    are masked out by the callers before validation.
     """
     n_channels = len(alphabet)
     table = np.zeros((256, n_channels), dtype=np.float64)
@@ -109,9 +113,11 @@ def _lookup_tables(alphabet: str, ambiguity: str, dtype_str: str):
                     for base in bases:
                         table[byte, channels[base]] = 1.0 / len(bases)
     table = table.astype(np.dtype(dtype_str))
-    table.flags.writeable = False
-    valid.flags.writeable = False
-    return table, valid
+    index = np.arange(1 << 16)
+    valid_pairs = valid[index & 0xFF] & valid[index >> 8]
+    for array in (table, valid, valid_pairs):
+        array.flags.writeable = False
+    return table, valid, valid_pairs
 
 
 def _view_unit(nbytes: int):
@@ -131,7 +137,7 @@ def _block_table(alphabet: str, ambiguity: str, dtype_str: str, per_block: int):
     gather writes two positions.  Entries are viewed as the widest dtype that
     tiles them, which lets ``np.take`` copy whole blocks.
     """
-    table, _ = _lookup_tables(alphabet, ambiguity, dtype_str)
+    table = _lookup_tables(alphabet, ambiguity, dtype_str)[0]
     rows = table.view(np.uint8).reshape(256, -1)
     if per_block == 2:
         index = np.arange(1 << 16)
@@ -492,7 +498,7 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
         if not fixed:
             shift = self._shifts(lengths)
         check = self.handle_unknown == "error"
-        _, valid = _lookup_tables(alphabet, self.ambiguity, dtype.str)
+        _, valid, valid_pairs = _lookup_tables(alphabet, self.ambiguity, dtype.str)
         row_bytes = len(alphabet) * dtype.itemsize
         per_block = 2 if L % 2 == 0 and 2 * row_bytes <= 64 else 1
         blocks = _block_table(alphabet, self.ambiguity, dtype.str, per_block)
@@ -509,7 +515,14 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
                 chunk, inside = _place(
                     codes[start:stop], lengths[start:stop], shift[start:stop], L
                 )
-            if check:
+            index = chunk.view(np.uint16) if per_block == 2 else chunk
+            # Fast path: one look-up per pair of positions; the per-position
+            # check below runs only to locate a bad character (or on padding).
+            if check and not (
+                fixed
+                and per_block == 2
+                and np.take(valid_pairs, index, mode="wrap").all()
+            ):
                 bad = ~np.take(valid, chunk, mode="wrap")
                 if inside is not None:
                     bad &= inside
@@ -518,7 +531,6 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
                     row = start + int(row)
                     col = int(col) - (0 if fixed else int(shift[row]))
                     raise ValueError(self._invalid_message(seqs, row, col, alphabet))
-            index = chunk.view(np.uint16) if per_block == 2 else chunk
             np.take(blocks, index, axis=0, out=out_blocks[start:stop], mode="wrap")
         return out.reshape(n, -1) if self.flatten else out
 
