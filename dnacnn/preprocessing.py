@@ -458,9 +458,8 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_encoded : ndarray of shape (n_samples, length_, C) or \
-                (n_samples, length_ * C)
-            The one-hot encoding (``C = len(alphabet)``).
+        X_encoded : ndarray of shape (n_samples, L, C) or (n_samples, L * C)
+            The one-hot encoding (``L = length_``, ``C = len(alphabet)``).
         """
         return self._encode(*self._fit(X))
 
@@ -474,9 +473,9 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_encoded : ndarray of shape (n_samples, length_, C) or \
-                (n_samples, length_ * C)
-            The one-hot encoding (``C = len(alphabet)``), in ``dtype``.
+        X_encoded : ndarray of shape (n_samples, L, C) or (n_samples, L * C)
+            The one-hot encoding (``L = length_``, ``C = len(alphabet)``), in
+            ``dtype``.
 
         Raises
         ------
@@ -581,8 +580,9 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, length_, C) or (n_samples, length_ * C)
-            Encoded sequences, as returned by :meth:`transform`.
+        X : array-like of shape (n_samples, L, C) or (n_samples, L * C)
+            Encoded sequences, as returned by :meth:`transform`
+            (``L = length_``, ``C = len(alphabet)``).
 
         Returns
         -------
@@ -616,7 +616,7 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        feature_names_out : ndarray of str of shape (length_ * C,)
+        feature_names_out : ndarray of str of shape (L * C,)
             ``f"{position}_{base}"`` for every position and base.
         """
         check_is_fitted(self, "length_")
