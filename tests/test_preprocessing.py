@@ -16,6 +16,7 @@ from sklearn.utils import estimator_checks
 from dnacnn import (
     DNAOneHotTransformer,
     decode_one_hot,
+    fetch_primer,
     one_hot_encode,
     reverse_complement,
 )
@@ -74,9 +75,9 @@ def test_matches_reference_encoding(length, dtype):
     np.testing.assert_array_equal(X, reference_encode(seqs).astype(dtype))
 
 
-def test_matches_tutorial_encoder_on_primer_data(primer_dir):
+def test_matches_tutorial_encoder_on_primer_data(primer_cache):
     """The tutorial's LabelEncoder + OneHotEncoder, on its own data."""
-    seqs = (primer_dir / "sequences.txt").read_text().split()
+    seqs = fetch_primer(data_home=primer_cache, download_if_missing=False).sequences
     X = DNAOneHotTransformer().fit_transform(seqs)
     assert X.shape == (2000, 50, 4) and X.dtype == np.float32
     expected = []
