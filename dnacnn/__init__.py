@@ -20,6 +20,8 @@ _LAZY = {
     "fetch_primer": "datasets",
     "load_sequences": "datasets",
     "get_data_home": "datasets",
+    "DNACNNClassifier": "estimators",
+    "build_cnn": "models",
     "DNACNNWarning": "exceptions",
 }
 

@@ -1,0 +1,156 @@
+"""Plain Keras model builders (no scikit-learn here)."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+__all__ = ["build_cnn", "POOLINGS"]
+
+#: Accepted values of ``pooling``: what follows the last convolution.
+POOLINGS = ("global_max", "global_average", "max", "none")
+
+
+def build_cnn(
+    input_shape: tuple[int, int],
+    n_classes: int,
+    *,
+    filters: int = 32,
+    kernel_size: int = 12,
+    n_conv_layers: int = 1,
+    conv_activation: str | None = "relu",
+    pooling: str = "global_max",
+    pool_size: int = 4,
+    dense_units: int = 16,
+    dropout: float = 0.0,
+):
+    """Build a 1D convolutional network over one-hot sequences.
+
+    ``n_conv_layers`` blocks of ``Conv1D(filters, kernel_size)``; between two
+    blocks a ``MaxPooling1D(pool_size)``; after the last one the ``pooling``
+    step, then ``Dense(dense_units, relu)``, ``Dropout(dropout)`` and a softmax
+    over the classes.  The model is returned uncompiled.
+
+    Parameters
+    ----------
+    input_shape : tuple of int (L, C)
+        Sequence length and channels (4 for one-hot DNA).
+    n_classes : int
+        Number of output classes (2 or more); the output is a softmax.
+    filters : int, default=32
+        Convolution filters per layer.
+    kernel_size : int, default=12
+        Width of the convolution filters, in bases.
+    n_conv_layers : int, default=1
+        Number of convolution layers.
+    conv_activation : str or None, default="relu"
+        Activation of the convolutions; ``None`` or ``"linear"`` for none (the
+        primer tutorial's network).
+    pooling : {"global_max", "global_average", "max", "none"}, default="global_max"
+        After the last convolution: the maximum (or mean) of each filter over
+        all positions, which makes the network indifferent to where a motif
+        is; ``MaxPooling1D(pool_size)`` then ``Flatten`` (the tutorial's,
+        position-aware); or ``Flatten`` alone.
+    pool_size : int, default=4
+        Window of the local max pooling (between layers, and for ``"max"``).
+    dense_units : int, default=16
+        Units of the hidden dense layer (ReLU); 0 leaves it out.
+    dropout : float, default=0.0
+        Dropout rate before the output layer.
+
+    Returns
+    -------
+    model : keras.Model
+        The uncompiled network, input ``(None, L, C)``, output
+        ``(None, n_classes)``.
+
+    Examples
+    --------
+    >>> from dnacnn.models import build_cnn
+    >>> model = build_cnn((50, 4), 2, pooling="max", conv_activation=None)
+    >>> [layer.__class__.__name__ for layer in model.layers]
+    ['Conv1D', 'MaxPooling1D', 'Flatten', 'Dense', 'Dense']
+    >>> model.output_shape
+    (None, 2)
+    """
+    import keras
+
+    _check_architecture(
+        input_shape,
+        n_classes,
+        filters=filters,
+        kernel_size=kernel_size,
+        n_conv_layers=n_conv_layers,
+        pooling=pooling,
+        pool_size=pool_size,
+        dense_units=dense_units,
+        dropout=dropout,
+    )
+    filters, kernel_size, pool_size = int(filters), int(kernel_size), int(pool_size)
+    dense_units, dropout = int(dense_units), float(dropout)
+    layers = keras.layers
+    stack = [keras.Input(shape=tuple(int(d) for d in input_shape))]
+    for i in range(n_conv_layers):
+        if i:
+            stack.append(layers.MaxPooling1D(pool_size))
+        stack.append(layers.Conv1D(filters, kernel_size, activation=conv_activation))
+    stack += {
+        "global_max": [layers.GlobalMaxPooling1D()],
+        "global_average": [layers.GlobalAveragePooling1D()],
+        "max": [layers.MaxPooling1D(pool_size), layers.Flatten()],
+        "none": [layers.Flatten()],
+    }[pooling]
+    if dense_units:
+        stack.append(layers.Dense(dense_units, activation="relu"))
+    if dropout:
+        stack.append(layers.Dropout(dropout))
+    stack.append(layers.Dense(n_classes, activation="softmax"))
+    return keras.Sequential(stack, name="dnacnn")
+
+
+def _check_architecture(
+    input_shape,
+    n_classes,
+    *,
+    filters,
+    kernel_size,
+    n_conv_layers,
+    pooling,
+    pool_size,
+    dense_units,
+    dropout,
+) -> None:
+    """Raise a clear error for parameters Keras would reject obscurely."""
+    for name, value, low in (
+        ("filters", filters, 1),
+        ("kernel_size", kernel_size, 1),
+        ("n_conv_layers", n_conv_layers, 1),
+        ("pool_size", pool_size, 1),
+        ("dense_units", dense_units, 0),
+        ("n_classes", n_classes, 2),
+    ):
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+            raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+    if pooling not in POOLINGS:
+        raise ValueError(
+            f"pooling must be one of {', '.join(map(repr, POOLINGS))}; got {pooling!r}."
+        )
+    if not (isinstance(dropout, Real) and 0 <= dropout < 1):
+        raise ValueError(f"dropout must be a float in [0, 1), got {dropout!r}.")
+    length = input_shape[0]
+    for i in range(n_conv_layers):
+        if i:
+            length //= pool_size
+        if length < kernel_size:
+            raise ValueError(
+                f"Convolution layer {i + 1} of {n_conv_layers} gets {length} "
+                f"positions, fewer than kernel_size={kernel_size}: sequences of "
+                f"length {input_shape[0]} are too short for this network. Use a "
+                "smaller kernel_size, fewer n_conv_layers or a smaller pool_size."
+            )
+        length -= kernel_size - 1
+    if pooling == "max" and length < pool_size:
+        raise ValueError(
+            f"The last convolution leaves {length} positions, fewer than "
+            f"pool_size={pool_size}; use a smaller pool_size or "
+            "pooling='global_max'."
+        )

@@ -1,0 +1,47 @@
+"""scikit-learn's estimator checks on DNACNNClassifier.
+
+sklearn's checks feed 2-D numeric X of a handful of features, read as
+``(n_samples, L, 1)``: a small, fast network (kernel 1, flattened rather than
+pooled, since the features' positions matter, few epochs, a larger learning
+rate) keeps them quick while still learning their toy problems.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from dnacnn import DNACNNClassifier
+
+EXPECTED_FAILED_CHECKS = {
+    "check_estimator_tags_renamed": (
+        "scikeras' BaseWrapper defines _more_tags, which this check forbids; "
+        "DNACNNClassifier's tags come from __sklearn_tags__."
+    ),
+    "check_mixin_order": (
+        "scikeras' KerasClassifier lists BaseWrapper (a BaseEstimator) before "
+        "ClassifierMixin; a subclass cannot reorder its bases."
+    ),
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch SGD with shuffling visits repeated samples in other batches "
+        "than weighted ones, so fits differ, as for sklearn's SGDClassifier."
+    ),
+}
+
+
+def fast_classifier():
+    return DNACNNClassifier(
+        kernel_size=1,
+        filters=8,
+        pooling="none",
+        epochs=20,
+        learning_rate=0.01,
+        random_state=0,
+    )
+
+
+@pytest.mark.slow
+@parametrize_with_checks(
+    [fast_classifier()],
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
