@@ -1,0 +1,96 @@
+"""Pipelines, grid searches and cross-validation on the primer tutorial's data."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    GridSearchCV,
+    cross_val_score,
+    cross_validate,
+    train_test_split,
+)
+from sklearn.pipeline import make_pipeline
+
+from dnacnn import DNACNNClassifier, DNAOneHotTransformer, fetch_primer
+
+
+@pytest.fixture(scope="module")
+def primer_split(tmp_path_factory, primer_dir):
+    import shutil
+
+    home = tmp_path_factory.mktemp("data_home")
+    (home / "primer").mkdir()
+    for name in ("sequences.txt", "labels.txt"):
+        shutil.copyfile(primer_dir / name, home / "primer" / name)
+    data = fetch_primer(data_home=home, download_if_missing=False)
+    return train_test_split(
+        data.sequences, data.target, test_size=0.25, random_state=42
+    )
+
+
+@pytest.mark.slow
+def test_default_pipeline_reaches_the_tutorial_accuracy(primer_split):
+    X_train, X_test, y_train, y_test = primer_split
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(random_state=0))
+    model.fit(X_train, y_train)
+    assert model.score(X_test, y_test) >= 0.98
+    assert model.predict(["CGACCGAACTCC" + "A" * 38]).tolist() == [1]
+
+
+def small_search(n_jobs):
+    return GridSearchCV(
+        make_pipeline(
+            DNAOneHotTransformer(), DNACNNClassifier(epochs=8, random_state=0)
+        ),
+        {
+            "dnaonehottransformer__length": [None, 54],
+            "dnacnnclassifier__kernel_size": [8, 12],
+            "dnacnnclassifier__optimizer__learning_rate": [0.003],
+        },
+        cv=3,
+        n_jobs=n_jobs,
+    )
+
+
+@pytest.mark.slow
+def test_grid_search_same_results_with_one_or_two_jobs(primer_split):
+    X_train, X_test, y_train, y_test = primer_split
+    X_small, y_small = X_train[:600], y_train[:600]
+    serial = small_search(1).fit(X_small, y_small)
+    parallel = small_search(2).fit(X_small, y_small)
+    for key in ("params", "mean_test_score", "split0_test_score", "rank_test_score"):
+        assert list(serial.cv_results_[key]) == list(parallel.cv_results_[key])
+    assert serial.best_score_ > 0.8
+    best = serial.best_estimator_
+    assert best[-1].get_params()["optimizer__learning_rate"] == 0.003
+    # the refitted best pipeline predicts from raw strings
+    assert best.predict(X_test[:20]).shape == (20,)
+    assert best.score(X_test, y_test) > 0.8
+
+
+@pytest.mark.slow
+def test_cross_validation_functions(primer_split):
+    X_train, _, y_train, _ = primer_split
+    model = make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
+    )
+    scores = cross_val_score(model, X_train[:600], y_train[:600], cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.8
+    results = cross_validate(
+        model,
+        X_train[:600],
+        y_train[:600],
+        cv=3,
+        scoring=["accuracy", "roc_auc"],
+        return_estimator=True,
+    )
+    assert results["test_roc_auc"].min() > 0.9
+    np.testing.assert_allclose(results["test_accuracy"], scores)
+
+
+def test_classical_baseline_composes(primer_split):
+    X_train, X_test, y_train, y_test = primer_split
+    baseline = make_pipeline(DNAOneHotTransformer(flatten=True), LogisticRegression())
+    baseline.fit(X_train, y_train)
+    # a per-position linear model cannot follow a motif that moves
+    assert 0.5 < baseline.score(X_test, y_test) < 0.95
