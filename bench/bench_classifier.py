@@ -1,0 +1,181 @@
+"""DNACNNClassifier: wrapper overhead, and training cost at scale.
+
+Usage::
+
+    python bench/bench_classifier.py overhead [--pairs 3]
+    python bench/bench_classifier.py scale [--n 100000] [--length 200]
+
+``overhead`` fits the default Pipeline (``DNAOneHotTransformer`` +
+``DNACNNClassifier``) on the primer tutorial's training split, and the same
+network in plain Keras (encoded once, ``build_cnn``, ``compile``, ``fit``, same
+seed), interleaved in pairs, and prints each pair and the median ratio; the
+target is at most 1.10.
+
+``scale`` trains one epoch on ``n`` random sequences of ``length`` bp with
+float32 and with uint8 one-hot input, each in a fresh process, and prints the
+time per epoch and the process's peak resident memory over the memory held
+once the input exists (so the difference shows any copy of the input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+PRIMER = Path(__file__).resolve().parents[2] / "shared" / "data" / "primer"
+
+
+def primer_split():
+    from sklearn.model_selection import train_test_split
+
+    from dnacnn import fetch_primer
+
+    home = Path(tempfile.mkdtemp())
+    (home / "primer").mkdir()
+    for name in ("sequences.txt", "labels.txt"):
+        shutil.copyfile(PRIMER / name, home / "primer" / name)
+    data = fetch_primer(data_home=home, download_if_missing=False)
+    return train_test_split(
+        data.sequences, data.target, test_size=0.25, random_state=42
+    )
+
+
+def fit_pipeline(X_train, y_train, X_test, y_test, seed):
+    from sklearn.pipeline import make_pipeline
+
+    from dnacnn import DNACNNClassifier, DNAOneHotTransformer
+
+    start = time.perf_counter()
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(random_state=seed))
+    model.fit(X_train, y_train)
+    elapsed = time.perf_counter() - start
+    return elapsed, model.score(X_test, y_test)
+
+
+def fit_plain_keras(X_train, y_train, X_test, y_test, seed):
+    import keras
+
+    from dnacnn import DNACNNClassifier, DNAOneHotTransformer
+    from dnacnn.models import build_cnn
+
+    defaults = DNACNNClassifier().get_params()
+    arch = {
+        k: defaults[k]
+        for k in (
+            "filters",
+            "kernel_size",
+            "n_conv_layers",
+            "conv_activation",
+            "pooling",
+            "pool_size",
+            "dense_units",
+            "dropout",
+        )
+    }
+    start = time.perf_counter()
+    encoder = DNAOneHotTransformer()
+    X = encoder.fit_transform(X_train)
+    keras.utils.set_random_seed(seed)
+    model = build_cnn(X.shape[1:], 2, **arch)
+    model.compile(
+        optimizer=keras.optimizers.Adam(defaults["learning_rate"]),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    model.fit(X, y_train, epochs=defaults["epochs"], batch_size=32, verbose=0)
+    elapsed = time.perf_counter() - start
+    predicted = model.predict(encoder.transform(X_test), verbose=0).argmax(axis=1)
+    return elapsed, float((predicted == y_test).mean())
+
+
+def overhead(pairs: int) -> None:
+    split = primer_split()
+    fit_plain_keras(*split, seed=99)  # warm-up: TensorFlow's first-use costs
+    rows = []
+    for i in range(pairs):
+        wrapped = fit_pipeline(*split, seed=i)
+        plain = fit_plain_keras(*split, seed=i)
+        rows.append((i, wrapped, plain))
+    print("Default pipeline vs. the same network in plain Keras, primer split")
+    print("(1,500 training sequences of 50 bp, 50 epochs, batch 32)\n")
+    print(
+        "| seed | pipeline (s) | plain Keras (s) | ratio | accuracy pipeline / Keras |"
+    )
+    print(
+        "|-----:|-------------:|----------------:|------:|:--------------------------|"
+    )
+    for i, (tw, aw), (tp, ap) in rows:
+        print(f"| {i} | {tw:.2f} | {tp:.2f} | {tw / tp:.3f} | {aw:.3f} / {ap:.3f} |")
+    ratio = float(np.median([w[0] / p[0] for _, w, p in rows]))
+    print(f"\nmedian ratio: {ratio:.3f} (target <= 1.10)")
+
+
+SCALE_CHILD = """
+import json, resource, sys, time
+import numpy as np
+from dnacnn import DNACNNClassifier, DNAOneHotTransformer
+n, length, dtype = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+rng = np.random.default_rng(0)
+codes = np.frombuffer(b"ACGT", np.uint8)[rng.integers(0, 4, size=(n, length))]
+X = DNAOneHotTransformer(dtype=dtype).fit_transform(codes.view(f"S{length}")[:, 0])
+del codes
+y = rng.integers(0, 2, size=n)
+clf = DNACNNClassifier(epochs=1, random_state=0)
+clf.fit(X[:64], y[:64])  # builds TensorFlow's kernels before measuring
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+clf.fit(X, y)
+elapsed = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"dtype": dtype, "input_mb": X.nbytes / 2**20,
+                  "epoch_s": elapsed, "peak_growth_mb": (after - before) / 1024}))
+"""
+
+
+def scale(n: int, length: int) -> None:
+    print(f"One epoch of the default DNACNNClassifier on {n:,} x {length} bp\n")
+    print("| input dtype | input (MiB) | epoch (s) | peak RSS growth in fit (MiB) |")
+    print("|:------------|------------:|----------:|-----------------------------:|")
+    for dtype in ("float32", "uint8"):
+        out = subprocess.run(
+            [sys.executable, "-c", SCALE_CHILD, str(n), str(length), dtype],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"| {row['dtype']} | {row['input_mb']:,.0f} | {row['epoch_s']:.1f} | "
+            f"{row['peak_growth_mb']:,.0f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    p = sub.add_parser("overhead")
+    p.add_argument("--pairs", type=int, default=3)
+    p = sub.add_parser("scale")
+    p.add_argument("--n", type=int, default=100_000)
+    p.add_argument("--length", type=int, default=200)
+    args = parser.parse_args()
+    if args.what == "overhead":
+        overhead(args.pairs)
+    else:
+        scale(args.n, args.length)
+    print(
+        f"\nmax RSS of this process: {resource.getrusage(0).ru_maxrss / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
