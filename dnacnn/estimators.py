@@ -50,10 +50,10 @@ class DNACNNClassifier(KerasClassifier):
     model : None
         Leave as None: the network is built from the parameters below.
         (scikeras' ``model`` parameter, kept for compatibility.)
-    filters : int, default=32
+    filters : int, default=64
         Convolution filters per layer.
-    kernel_size : int, default=12
-        Filter width in bases; about the width of the motif to find.
+    kernel_size : int, default=19
+        Filter width in bases; at least the width of the motif to find.
     n_conv_layers : int, default=1
         Number of convolution layers (a ``MaxPooling1D(pool_size)`` between
         two of them).
@@ -142,8 +142,8 @@ run_eagerly
         self,
         model=None,
         *,
-        filters: int = 32,
-        kernel_size: int = 12,
+        filters: int = 64,
+        kernel_size: int = 19,
         n_conv_layers: int = 1,
         conv_activation: str | None = "relu",
         pooling: str = "global_max",

@@ -14,8 +14,8 @@ def build_cnn(
     input_shape: tuple[int, int],
     n_classes: int,
     *,
-    filters: int = 32,
-    kernel_size: int = 12,
+    filters: int = 64,
+    kernel_size: int = 19,
     n_conv_layers: int = 1,
     conv_activation: str | None = "relu",
     pooling: str = "global_max",
@@ -36,9 +36,9 @@ def build_cnn(
         Sequence length and channels (4 for one-hot DNA).
     n_classes : int
         Number of output classes (2 or more); the output is a softmax.
-    filters : int, default=32
+    filters : int, default=64
         Convolution filters per layer.
-    kernel_size : int, default=12
+    kernel_size : int, default=19
         Width of the convolution filters, in bases.
     n_conv_layers : int, default=1
         Number of convolution layers.
