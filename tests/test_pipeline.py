@@ -11,20 +11,13 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import make_pipeline
 
-from dnacnn import DNACNNClassifier, DNAOneHotTransformer, fetch_primer
+from dnacnn import DNACNNClassifier, DNAOneHotTransformer
 
 
 @pytest.fixture(scope="module")
-def primer_split(tmp_path_factory, primer_dir):
-    import shutil
-
-    home = tmp_path_factory.mktemp("data_home")
-    (home / "primer").mkdir()
-    for name in ("sequences.txt", "labels.txt"):
-        shutil.copyfile(primer_dir / name, home / "primer" / name)
-    data = fetch_primer(data_home=home, download_if_missing=False)
+def primer_split(primer_data):
     return train_test_split(
-        data.sequences, data.target, test_size=0.25, random_state=42
+        primer_data.sequences, primer_data.target, test_size=0.25, random_state=42
     )
 
 
