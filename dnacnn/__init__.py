@@ -22,6 +22,8 @@ _LAZY = {
     "get_data_home": "datasets",
     "DNACNNClassifier": "estimators",
     "build_cnn": "models",
+    "saliency": "interpret",
+    "in_silico_mutagenesis": "interpret",
     "DNACNNWarning": "exceptions",
 }
 

@@ -421,6 +421,50 @@ run_eagerly
             X, y, sample_weight=sample_weight, **kwargs
         )
 
+    def saliency(
+        self,
+        X,
+        *,
+        target=None,
+        method: str = "gradient_x_input",
+        reduce: str | None = "sum",
+        clip: bool = False,
+        output: str = "probability",
+        baseline=None,
+        steps: int = 50,
+        batch_size: int = 512,
+    ):
+        """Per-base attributions of the predictions for one-hot ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, L, C)
+            One-hot sequences, as given to :meth:`fit`.
+        target, method, reduce, clip, output, baseline, steps, batch_size
+            As in :func:`dnacnn.saliency`, which also takes a Pipeline and raw
+            strings.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples, L) or (n_samples, L, C)
+            float32 attributions; the defaults give gradient x input summed
+            over the channels.
+        """
+        from .interpret import saliency
+
+        return saliency(
+            self,
+            X,
+            target=target,
+            method=method,
+            reduce=reduce,
+            clip=clip,
+            output=output,
+            baseline=baseline,
+            steps=steps,
+            batch_size=batch_size,
+        )
+
     def predict_proba(self, X, **kwargs):
         """Class probabilities, columns in the order of ``classes_``.
 

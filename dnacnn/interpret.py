@@ -1,0 +1,382 @@
+"""Attributions: which bases make the network call a sequence bound.
+
+Gradients are computed for whole batches in one compiled TensorFlow function;
+in-silico mutagenesis scores every single-base substitution in batches too.
+Both accept a fitted :class:`~dnacnn.DNACNNClassifier` with one-hot input, or
+a fitted Pipeline ending in one with the Pipeline's own input (raw strings),
+and return scores aligned with the input sequences.
+"""
+
+from __future__ import annotations
+
+import weakref
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["in_silico_mutagenesis", "saliency"]
+
+METHODS = ("gradient", "gradient_x_input", "integrated_gradients")
+OUTPUTS = ("probability", "logit")
+
+# Mutant sequences built at once by in_silico_mutagenesis (memory: this many
+# one-hot sequences).
+_MUTANTS_PER_CHUNK = 8192
+# Compiled functions per fitted Keras model and output kind.
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def saliency(
+    estimator,
+    X,
+    *,
+    target=None,
+    method: str = "gradient_x_input",
+    reduce: str | None = "sum",
+    clip: bool = False,
+    output: str = "probability",
+    baseline=None,
+    steps: int = 50,
+    batch_size: int = 512,
+):
+    """Per-base attributions of a fitted CNN's prediction.
+
+    The primer tutorial's saliency map is ``method="gradient_x_input"``,
+    ``reduce="sum"``, ``clip=True``: the gradient of the positive class's
+    probability with respect to each input channel, times the input, summed
+    over the channels and clipped at zero.
+
+    Parameters
+    ----------
+    estimator : DNACNNClassifier or Pipeline
+        A fitted classifier, or a fitted Pipeline whose last step is one (its
+        earlier steps, such as :class:`~dnacnn.DNAOneHotTransformer`, are
+        applied to ``X`` first).
+    X : array-like
+        One-hot sequences ``(n_samples, L, C)`` for a classifier; the
+        Pipeline's input (e.g. strings) for a Pipeline.
+    target : class label or None, default=None
+        The class whose output is explained: by default the positive class
+        (``classes_[1]``) for binary problems, each sequence's predicted class
+        otherwise.
+    method : {"gradient", "gradient_x_input", "integrated_gradients"}, \
+default="gradient_x_input"
+        The gradient; the gradient times the input; or integrated gradients
+        (the average gradient along the straight path from ``baseline`` to
+        the input, times their difference).
+    reduce : {"sum"} or None, default="sum"
+        ``"sum"`` adds the channels up: one score per base. ``None`` keeps
+        them: ``(L, C)`` per sequence.
+    clip : bool, default=False
+        Set negative scores to zero.
+    output : {"probability", "logit"}, default="probability"
+        Explain the softmax probability or the logit before it.
+    baseline : None, "uniform" or array-like of shape (L, C), default=None
+        Integrated gradients' starting point: all zeros (no base), 0.25
+        everywhere, or an array.
+    steps : int, default=50
+        Integrated gradients' number of points on the path.
+    batch_size : int, default=512
+        Sequences per compiled call.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples, L) or (n_samples, L, C), or list
+        float32 attributions.  When the encoder padded or cut sequences, a
+        list with one array per sequence, of that sequence's own length
+        (padding removed; positions cut by truncation are NaN).
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    TypeError
+        If the estimator is not a DNACNNClassifier or a Pipeline ending in one.
+    ValueError
+        For an unknown ``target``, ``method``, ``reduce`` or ``output``, or
+        input of the wrong shape.
+
+    See Also
+    --------
+    in_silico_mutagenesis : Effects of every single-base substitution.
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer, saliency
+    >>> from dnacnn import make_motif_dataset
+    >>> X, y, positions = make_motif_dataset(200, 30, random_state=0)
+    >>> model = make_pipeline(
+    ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+    ... ).fit(X, y)
+    >>> scores = saliency(model, X[y == 1], clip=True)
+    >>> scores.shape
+    (100, 30)
+    >>> top = scores.argmax(axis=1)  # the most salient base lies in the motif
+    >>> start = positions[y == 1]
+    >>> bool(((top >= start) & (top < start + 12)).mean() > 0.9)
+    True
+    """
+    _check_choice("method", method, METHODS)
+    _check_choice("reduce", reduce, ("sum", None))
+    _check_choice("output", output, OUTPUTS)
+    if method == "integrated_gradients" and (
+        isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1
+    ):
+        raise ValueError(f"steps must be a positive int, got {steps!r}.")
+    classifier, X_model, placement = _resolve(estimator, X)
+    targets = _target_indices(classifier, X_model, target)
+    X_model = X_model.astype(np.float32, copy=False)
+    gradient = _compiled(classifier.model_, output)["gradient"]
+    if method == "integrated_gradients":
+        start = _baseline(baseline, X_model.shape[1:])
+        scores = np.zeros(X_model.shape, dtype=np.float32)
+        for alpha in (np.arange(steps, dtype=np.float32) + 0.5) / steps:
+            # midpoint rule on the path start + alpha * (x - start)
+            scores += _batched(
+                gradient, start + alpha * (X_model - start), targets, batch_size
+            )
+        scores *= (X_model - start) / steps
+    else:
+        scores = _batched(gradient, X_model, targets, batch_size)
+        if method == "gradient_x_input":
+            scores *= X_model
+    if reduce == "sum":
+        scores = scores.sum(axis=-1)
+    if clip:
+        np.maximum(scores, 0, out=scores)
+    return _align(scores, placement)
+
+
+def in_silico_mutagenesis(
+    estimator,
+    X,
+    *,
+    target=None,
+    output: str = "probability",
+    reduce: str | None = None,
+    batch_size: int = 512,
+):
+    """Effect of every single-base substitution on the target's output.
+
+    For each position and each base of the alphabet, the sequence with that
+    base at that position is scored, and its output minus the unmutated
+    sequence's output is recorded (zero for the base already there).
+
+    Parameters
+    ----------
+    estimator : DNACNNClassifier or Pipeline
+        A fitted classifier, or a fitted Pipeline ending in one.
+    X : array-like
+        One-hot sequences for a classifier; the Pipeline's input otherwise.
+    target : class label or None, default=None
+        As in :func:`saliency`.
+    output : {"probability", "logit"}, default="probability"
+        The output whose change is measured.
+    reduce : {"mean"} or None, default=None
+        ``None`` gives one effect per position and base; ``"mean"`` averages
+        the substitutions at each position (the bases not already there).
+    batch_size : int, default=512
+        Mutant sequences per compiled call.
+
+    Returns
+    -------
+    effects : ndarray of shape (n_samples, L, C) or (n_samples, L), or list
+        float32 changes of the output; a list of per-sequence arrays when the
+        encoder padded or cut sequences (as in :func:`saliency`).
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer
+    >>> from dnacnn import in_silico_mutagenesis, make_motif_dataset
+    >>> X, y, positions = make_motif_dataset(200, 30, random_state=0)
+    >>> model = make_pipeline(
+    ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+    ... ).fit(X, y)
+    >>> effects = in_silico_mutagenesis(model, X[:3], reduce="mean")
+    >>> effects.shape
+    (3, 30)
+    """
+    _check_choice("output", output, OUTPUTS)
+    _check_choice("reduce", reduce, ("mean", None))
+    classifier, X_model, placement = _resolve(estimator, X)
+    targets = _target_indices(classifier, X_model, target)
+    X_model = X_model.astype(np.float32, copy=False)
+    forward = _compiled(classifier.model_, output)["forward"]
+    n, L, C = X_model.shape
+    reference = _batched(forward, X_model, targets, batch_size)
+    effects = np.empty((n, L, C), dtype=np.float32)
+    eye = np.eye(C, dtype=np.float32)
+    positions, bases = np.arange(L)[:, None], np.arange(C)[None, :]
+    per_chunk = max(1, _MUTANTS_PER_CHUNK // (L * C))
+    for start in range(0, n, per_chunk):
+        stop = min(start + per_chunk, n)
+        # mutants[i, j, b] = sequence i with base b at position j
+        mutants = np.repeat(X_model[start:stop, None, None], L, axis=1)
+        mutants = np.repeat(mutants, C, axis=2)
+        mutants[:, positions, bases, positions, :] = eye[bases]
+        scores = _batched(
+            forward,
+            mutants.reshape(-1, L, C),
+            np.repeat(targets[start:stop], L * C),
+            batch_size,
+        )
+        effects[start:stop] = scores.reshape(stop - start, L, C)
+    effects -= reference[:, None, None]
+    if reduce == "mean":
+        alternatives = X_model == 0
+        alternatives[~X_model.any(axis=-1)] = True  # an N: every base is new
+        effects = (effects * alternatives).sum(-1) / alternatives.sum(-1)
+    return _align(effects, placement)
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def _check_choice(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(
+            f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}."
+        )
+
+
+def _resolve(estimator, X):
+    """(classifier, one-hot X, placement of each sequence's bases or None)."""
+    from .estimators import DNACNNClassifier
+
+    steps = getattr(estimator, "steps", None)
+    classifier = steps[-1][1] if steps is not None else estimator
+    if not isinstance(classifier, DNACNNClassifier):
+        where = "the last step of the Pipeline" if steps is not None else "estimator"
+        raise TypeError(
+            f"Attributions need gradients through a DNACNNClassifier, but "
+            f"{where} is {type(classifier).__name__}. Use a fitted "
+            "DNACNNClassifier or a Pipeline that ends in one."
+        )
+    check_is_fitted(classifier, "model_")
+    placement = None
+    if steps is not None:
+        head = estimator[:-1]
+        placement = _placement(head, X)
+        X = head.transform(X)
+    X = classifier._validate_data(X)[0]
+    return classifier, X, placement
+
+
+def _placement(head, X):
+    """Lengths and offsets of the sequences if an encoder padded or cut them."""
+    from .preprocessing import DNAOneHotTransformer, _as_sequence_array
+
+    encoders = [s for _, s in head.steps if isinstance(s, DNAOneHotTransformer)]
+    if not encoders:
+        return None
+    encoder = encoders[0]
+    check_is_fitted(encoder, "length_")
+    lengths = np.fromiter(map(len, _as_sequence_array(X)), dtype=np.int64)
+    if (lengths == encoder.length_).all():
+        return None
+    return lengths, encoder._shifts(lengths), encoder.length_
+
+
+def _align(scores: np.ndarray, placement):
+    """Cut per-sequence scores back to each input sequence's own positions."""
+    if placement is None:
+        return scores
+    lengths, shifts, L = placement
+    aligned = []
+    for row, length, shift in zip(scores, lengths, shifts, strict=True):
+        model_pos = np.arange(length) + shift
+        inside = (model_pos >= 0) & (model_pos < L)
+        values = np.full((length, *row.shape[1:]), np.nan, dtype=np.float32)
+        values[inside] = row[model_pos[inside]]
+        aligned.append(values)
+    return aligned
+
+
+def _target_indices(classifier, X, target) -> np.ndarray:
+    classes = list(classifier.classes_)
+    if target is None:
+        if len(classes) == 2:
+            return np.ones(len(X), dtype=np.int32)
+        return classifier.predict_proba(X).argmax(axis=1).astype(np.int32)
+    matches = [i for i, c in enumerate(classes) if c == target]
+    if not matches:
+        raise ValueError(f"target {target!r} is not one of the classes {classes!r}.")
+    return np.full(len(X), matches[0], dtype=np.int32)
+
+
+def _baseline(baseline, shape) -> np.ndarray:
+    if baseline is None:
+        return np.zeros(shape, dtype=np.float32)
+    if isinstance(baseline, str):
+        if baseline != "uniform":
+            raise ValueError(
+                f"baseline must be None, 'uniform' or an array, got {baseline!r}."
+            )
+        return np.full(shape, 1.0 / shape[-1], dtype=np.float32)
+    baseline = np.asarray(baseline, dtype=np.float32)
+    if baseline.shape != tuple(shape):
+        raise ValueError(
+            f"baseline must have the shape of one sequence {tuple(shape)}, got "
+            f"{baseline.shape}."
+        )
+    return baseline
+
+
+def _batched(fn, X: np.ndarray, targets: np.ndarray, batch_size: int) -> np.ndarray:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral):
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+    parts = [
+        fn(X[i : i + batch_size], targets[i : i + batch_size]).numpy()
+        for i in range(0, len(X), batch_size)
+    ]
+    return np.concatenate(parts)
+
+
+def _compiled(model, output: str) -> dict:
+    """One compiled gradient and forward function per model and output kind."""
+    per_model = _COMPILED.setdefault(model, {})
+    if output not in per_model:
+        per_model[output] = _compile(model, output)
+    return per_model[output]
+
+
+def _compile(model, output: str) -> dict:
+    import keras
+    import tensorflow as tf
+
+    if output == "logit":
+        last = model.layers[-1]
+        hidden = keras.Model(model.inputs, model.layers[-2].output)
+
+        def score(x):
+            return tf.matmul(hidden(x, training=False), last.kernel) + last.bias
+
+    else:
+
+        def score(x):
+            return model(x, training=False)
+
+    signature = [
+        tf.TensorSpec([None, *model.input_shape[1:]], tf.float32),
+        tf.TensorSpec([None], tf.int32),
+    ]
+
+    @tf.function(input_signature=signature)
+    def gradient(x, targets):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            selected = tf.gather(score(x), targets, axis=1, batch_dims=1)
+        # each sample's output depends on its own input only, so the gradient
+        # of the sum is every sample's own gradient
+        return tape.gradient(selected, x)
+
+    @tf.function(input_signature=signature)
+    def forward(x, targets):
+        return tf.gather(score(x), targets, axis=1, batch_dims=1)
+
+    return {"gradient": gradient, "forward": forward}

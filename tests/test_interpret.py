@@ -1,0 +1,201 @@
+"""Saliency and in-silico mutagenesis, on a model trained on planted motifs."""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from dnacnn import (
+    DNACNNClassifier,
+    DNAOneHotTransformer,
+    in_silico_mutagenesis,
+    make_motif_dataset,
+    saliency,
+)
+
+FAST = dict(filters=16, kernel_size=8, epochs=20, learning_rate=0.01)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, positions = make_motif_dataset(n_samples=300, length=30, random_state=0)
+    return X, y, positions
+
+
+@pytest.fixture(scope="module")
+def model(data):
+    X, y, _ = data
+    return make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(**FAST, random_state=0)
+    ).fit(X, y)
+
+
+def tape_loop(keras_model, X, target=1):
+    """The tutorial's way: one GradientTape call per sequence."""
+    import tensorflow as tf
+
+    out = []
+    for x in X:
+        x = tf.constant(x[None], dtype=tf.float32)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = keras_model(x, training=False)[0, target]
+        out.append(tape.gradient(y, x)[0].numpy())
+    return np.stack(out)
+
+
+def test_planted_motif_gets_the_top_saliency(model, data):
+    X, y, positions = data
+    scores = saliency(model, X[y == 1], clip=True)
+    assert scores.shape == ((y == 1).sum(), 30) and scores.dtype == np.float32
+    assert (scores >= 0).all()
+    top = scores.argmax(axis=1)
+    start = positions[y == 1]
+    assert ((top >= start) & (top < start + 12)).mean() > 0.9
+
+
+def test_batched_equals_one_tape_per_sequence(model, data):
+    X, _, _ = data
+    onehot = model[0].transform(X[:25])
+    expected = tape_loop(model[-1].model_, onehot)
+    got = saliency(model, X[:25], method="gradient", reduce=None, batch_size=7)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+    gxi = saliency(model, X[:25], reduce=None)
+    np.testing.assert_allclose(gxi, expected * onehot, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(
+        saliency(model, X[:25]), (expected * onehot).sum(-1), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_classifier_method_matches_pipeline_function(model, data):
+    X, _, _ = data
+    onehot = model[0].transform(X[:10])
+    np.testing.assert_array_equal(
+        model[-1].saliency(onehot, clip=True), saliency(model, X[:10], clip=True)
+    )
+
+
+def test_zero_at_n_and_integrated_gradients_completeness(model, data):
+    X, _, _ = data
+    seq = X[0][:10] + "N" + X[0][11:]
+    assert saliency(model, [seq])[0, 10] == 0
+    onehot = model[0].transform(X[:5])
+    for output in ("probability", "logit"):
+        ig = saliency(
+            model, X[:5], method="integrated_gradients", steps=200, output=output
+        )
+        forward = _forward(model[-1].model_, output)
+        gap = forward(onehot) - forward(np.zeros_like(onehot))
+        np.testing.assert_allclose(ig.sum(axis=1), gap, rtol=0.02, atol=1e-3)
+    uniform = saliency(model, X[:2], method="integrated_gradients", baseline="uniform")
+    assert uniform.shape == (2, 30) and np.isfinite(uniform).all()
+
+
+def _forward(keras_model, output):
+    def f(x):
+        if output == "probability":
+            return keras_model.predict(x, verbose=0)[:, 1]
+        hidden = x
+        for layer in keras_model.layers[:-1]:
+            hidden = layer(hidden)
+        last = keras_model.layers[-1]
+        logits = np.asarray(hidden) @ np.asarray(last.kernel) + np.asarray(last.bias)
+        return logits[:, 1]
+
+    return f
+
+
+def test_padding_is_removed_and_aligned(model, data):
+    X, y, _ = data
+    short = [X[0][:20], X[1], X[2][5:]]
+    for padding in ("right", "left", "center"):
+        padded = make_pipeline(
+            DNAOneHotTransformer(length=30, padding=padding).fit(short), model[-1]
+        )
+        scores = saliency(padded, short)
+        assert [len(s) for s in scores] == [20, 30, 25]
+        full = model[-1].saliency(padded[0].transform(short))
+        offset = {"right": 0, "left": 10, "center": 5}[padding]
+        np.testing.assert_array_equal(scores[0], full[0, offset : offset + 20])
+    encoder = DNAOneHotTransformer(length=30, truncation="left").fit(X)
+    cut = make_pipeline(encoder, model[-1])
+    scores = saliency(cut, [X[0] + "ACGTA"])
+    assert len(scores[0]) == 35
+    assert np.isnan(scores[0][:5]).all() and np.isfinite(scores[0][5:]).all()
+
+
+def test_targets_string_labels_and_multiclass(data):
+    X, y, _ = data
+    labels = np.where(y == 1, "bound", "unbound")
+    model = make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(**FAST, random_state=0)
+    ).fit(X, labels)
+    assert model.classes_.tolist() == ["bound", "unbound"]
+    # default target: classes_[1]; explaining "bound" flips the gradient's sign
+    default = saliency(model, X[:5], method="gradient")
+    bound = saliency(model, X[:5], method="gradient", target="bound")
+    np.testing.assert_allclose(default, -bound, rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match=r"target 'yes' is not one of the classes"):
+        saliency(model, X[:5], target="yes")
+    three = np.where(y == 1, 2, np.arange(len(y)) % 2)
+    multi = make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(**FAST, random_state=0)
+    ).fit(X, three)
+    predicted = multi.predict(X[:6])
+    by_class = {
+        c: saliency(multi, X[:6], method="gradient", target=c) for c in (0, 1, 2)
+    }
+    default = saliency(multi, X[:6], method="gradient")
+    for i, c in enumerate(predicted):
+        np.testing.assert_array_equal(default[i], by_class[c][i])
+
+
+def test_in_silico_mutagenesis_matches_direct_predictions(model, data):
+    X, _, positions = data
+    effects = in_silico_mutagenesis(model, X[:3])
+    assert effects.shape == (3, 30, 4)
+    onehot = model[0].transform(X[:3])
+    np.testing.assert_array_equal(effects[onehot == 1], 0)
+    # mutate sequence 0 at position 4 to each base by hand
+    base_p = model.predict_proba(X[:1])[0, 1]
+    for b, base in enumerate("ACGT"):
+        mutant = X[0][:4] + base + X[0][5:]
+        direct = model.predict_proba([mutant])[0, 1] - base_p
+        assert effects[0, 4, b] == pytest.approx(direct, abs=1e-5)
+    mean = in_silico_mutagenesis(model, X[:3], reduce="mean")
+    np.testing.assert_allclose(mean, effects.sum(-1) / 3, rtol=1e-5, atol=1e-7)
+    logit = in_silico_mutagenesis(model, X[:1], output="logit")
+    assert logit.shape == (1, 30, 4) and not np.allclose(logit, effects[:1])
+
+
+def test_mutating_the_motif_hurts_most(model, data):
+    X, y, positions = data
+    i = int(np.flatnonzero(y)[0])
+    effects = in_silico_mutagenesis(model, X[i : i + 1], reduce="mean")[0]
+    inside = np.arange(positions[i], positions[i] + 12)
+    assert effects.argmin() in inside
+
+
+def test_bad_input_gets_clear_errors(model, data):
+    X, y, _ = data
+    with pytest.raises(NotFittedError):
+        saliency(DNACNNClassifier(), np.zeros((2, 30, 4)))
+    with pytest.raises(NotFittedError):
+        saliency(make_pipeline(DNAOneHotTransformer(), DNACNNClassifier()), X[:2])
+    linear = make_pipeline(DNAOneHotTransformer(flatten=True), LogisticRegression())
+    linear.fit(X, y)
+    with pytest.raises(TypeError, match="last step of the Pipeline is LogisticReg"):
+        saliency(linear, X[:2])
+    with pytest.raises(TypeError, match="DNACNNClassifier"):
+        in_silico_mutagenesis(LogisticRegression(), X[:2])
+    with pytest.raises(ValueError, match="expecting 30 features"):
+        model[-1].saliency(np.zeros((2, 40, 4), np.float32))
+    with pytest.raises(ValueError, match="method must be one of"):
+        saliency(model, X[:2], method="deeplift")
+    with pytest.raises(ValueError, match="reduce must be one of"):
+        saliency(model, X[:2], reduce="max")
+    with pytest.raises(ValueError, match="baseline must have the shape"):
+        saliency(model, X[:2], method="integrated_gradients", baseline=np.zeros(3))
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+        saliency(model, X[:2], batch_size=0)
