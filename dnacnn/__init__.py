@@ -24,6 +24,9 @@ _LAZY = {
     "build_cnn": "models",
     "saliency": "interpret",
     "in_silico_mutagenesis": "interpret",
+    "plot_history": "plotting",
+    "plot_saliency": "plotting",
+    "plot_logo": "plotting",
     "DNACNNWarning": "exceptions",
 }
 
