@@ -44,9 +44,10 @@ def primer_split():
     for name in ("sequences.txt", "labels.txt"):
         shutil.copyfile(PRIMER / name, home / "primer" / name)
     data = fetch_primer(data_home=home, download_if_missing=False)
-    return train_test_split(
+    X_train, X_test, y_train, y_test = train_test_split(
         data.sequences, data.target, test_size=0.25, random_state=42
     )
+    return X_train, y_train, X_test, y_test
 
 
 def fit_pipeline(X_train, y_train, X_test, y_test, seed):
