@@ -1,0 +1,282 @@
+"""``dnacnn demo``: the primer tutorial's four steps, and the report they make."""
+
+from __future__ import annotations
+
+import base64
+import html
+import time
+from pathlib import Path
+
+import numpy as np
+
+TUTORIAL_MOTIF = "CGACCGAACTCC"
+
+
+def _load(data: str, random_state: int):
+    """(sequences, labels, planted positions or None, planted motif, description)."""
+    from .cli import CLIError, read_folder
+    from .datasets import fetch_primer, make_motif_dataset
+
+    if data == "simulated":
+        X, y, positions = make_motif_dataset(
+            n_samples=2000, length=50, motif=TUTORIAL_MOTIF, random_state=random_state
+        )
+        about = (
+            f"simulated: 2,000 random sequences of 50 bp, {TUTORIAL_MOTIF} planted "
+            f"once in {int(y.sum())} of them (make_motif_dataset, "
+            f"random_state={random_state})"
+        )
+        return X, y, positions, TUTORIAL_MOTIF, about
+    if data == "primer":
+        bunch = fetch_primer()
+        positions = np.array(
+            [
+                s.find(bunch.motif) if t == 1 else -1
+                for s, t in zip(bunch.sequences, bunch.target, strict=True)
+            ]
+        )
+        about = (
+            "the primer tutorial's data: 2,000 sequences of 50 bp, "
+            f"{int(bunch.target.sum())} bound (fetch_primer)"
+        )
+        return bunch.sequences, bunch.target, positions, bunch.motif, about
+    folder = Path(data)
+    if not folder.is_dir():
+        raise CLIError(
+            f"--data must be 'simulated', 'primer' or a folder; {data!r} is none "
+            "of these (folder not found)"
+        )
+    X, y, _ = read_folder(folder)
+    y = np.asarray(y)
+    if len(np.unique(y)) != 2:
+        raise CLIError(
+            f"the demo needs two classes in {folder / 'labels.txt'}, found "
+            f"{len(np.unique(y))}"
+        )
+    return np.asarray(X, dtype=object), y, None, None, f"sequences from {folder}"
+
+
+def run_demo(
+    *, data: str, out: Path, epochs: int, random_state: int, quiet: bool
+) -> dict:
+    """Run the demo, write its files to ``out``; return the numbers it reports."""
+    import joblib
+    from sklearn.metrics import confusion_matrix
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+
+    from .estimators import DNACNNClassifier
+    from .interpret import saliency
+    from .motifs import discover_motif, write_meme
+    from .preprocessing import DNAOneHotTransformer
+
+    say = (lambda *a, **k: None) if quiet else print
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+
+    # 1. Curate
+    X, y, positions, planted, about = _load(data, random_state)
+    index = np.arange(len(X))
+    i_train, i_test = train_test_split(index, test_size=0.25, random_state=42)
+    say(f"1. curate: {about}; {len(i_train)} for training, {len(i_test)} for testing")
+
+    # 2. Train
+    say(
+        f"2. train: one-hot encoding + CNN, {epochs} epochs, 25% of the "
+        "training set held out for validation"
+    )
+    classifier = DNACNNClassifier(
+        epochs=epochs,
+        validation_split=0.25,
+        random_state=random_state,
+        verbose=0 if quiet else 2,  # one line per epoch
+    )
+    model = make_pipeline(DNAOneHotTransformer(), classifier)
+    model.fit(X[i_train], y[i_train])
+    classifier.set_params(verbose=0)  # the saved model predicts quietly
+    joblib.dump(model, out / "model.joblib")
+
+    # 3. Evaluate
+    predicted = model.predict(X[i_test])
+    accuracy = float((predicted == y[i_test]).mean())
+    classes = model.classes_.tolist()
+    matrix = confusion_matrix(y[i_test], predicted, labels=classes)
+    say(f"3. evaluate: test accuracy {accuracy:.3f}")
+
+    # 4. Interpret
+    positive = classes[-1]
+    train_pos = i_train[y[i_train] == positive]
+    motif = discover_motif(model, X[train_pos], name="discovered")
+    write_meme([motif], out / "motif.meme")
+    hits = i_test[(y[i_test] == positive) & (predicted == positive)]
+    example = int(hits[0]) if len(hits) else int(i_test[0])
+    scores = saliency(model, X[example : example + 1], clip=True)[0]
+    if positions is not None and positions[example] >= 0:
+        span = (int(positions[example]), int(positions[example]) + len(planted))
+        span_note = "the planted motif"
+    else:
+        hit = motif.scan([X[example]])[0]
+        span = (int(hit["start"]), int(hit["start"]) + motif.width)
+        span_note = "the discovered motif's best site"
+    say(
+        f"4. interpret: discovered motif {motif.consensus}"
+        + (f" (planted: {planted})" if planted else "")
+    )
+
+    figures = _figures(out, model, matrix, classes, X[example], scores, span, motif)
+    result = {
+        "data": about,
+        "n_train": len(i_train),
+        "n_test": len(i_test),
+        "accuracy": accuracy,
+        "confusion_matrix": matrix,
+        "classes": classes,
+        "motif": motif.consensus,
+        "planted": planted,
+        "example": int(example),
+        "span": span,
+        "span_note": span_note,
+        "seconds": time.perf_counter() - started,
+    }
+    _write_reports(out, result, figures, motif)
+    print(_summary(result, out))
+    return result
+
+
+def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    from .plotting import plot_history, plot_logo, plot_saliency
+
+    paths = {}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    plot_history(model, metric="loss", ax=axes[0])
+    plot_history(model, metric="accuracy", ax=axes[1])
+    paths["training curves"] = out / "training_curves.png"
+    fig.savefig(paths["training curves"], dpi=100)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(4.5, 4), layout="constrained")
+    ConfusionMatrixDisplay(matrix, display_labels=classes).plot(
+        ax=ax, cmap="Blues", colorbar=False
+    )
+    ax.set_title("Confusion matrix (test set)")
+    paths["confusion matrix"] = out / "confusion_matrix.png"
+    fig.savefig(paths["confusion matrix"], dpi=100)
+    plt.close(fig)
+
+    ax = plot_saliency(
+        scores,
+        sequence,
+        highlight=span,
+        title="Saliency map of a bound test sequence (highlighted: the motif)",
+    )
+    paths["saliency map"] = out / "saliency.png"
+    ax.figure.savefig(paths["saliency map"], dpi=100)
+    plt.close(ax.figure)
+
+    ax = plot_logo(motif, title=f"Discovered motif: {motif.consensus}")
+    paths["discovered motif"] = out / "motif_logo.png"
+    ax.figure.savefig(paths["discovered motif"], dpi=100)
+    plt.close(ax.figure)
+    return paths
+
+
+def _summary(r: dict, out: Path) -> str:
+    lines = [
+        "",
+        f"test accuracy: {r['accuracy']:.3f} on {r['n_test']} sequences",
+        f"confusion matrix (rows: true, columns: predicted; classes {r['classes']}):",
+        *(f"  {row}" for row in r["confusion_matrix"].tolist()),
+        f"discovered motif: {r['motif']}",
+    ]
+    if r["planted"]:
+        verdict = "matches" if r["motif"] == r["planted"] else "differs from"
+        lines.append(f"planted motif:    {r['planted']} ({verdict} the discovered one)")
+    lines.append(
+        f"report: {out / 'report.html'} (and report.md), in {r['seconds']:.0f} s"
+    )
+    return "\n".join(lines)
+
+
+def _write_reports(out: Path, r: dict, figures: dict, motif) -> None:
+    matrix = r["confusion_matrix"]
+    planted = (
+        f"{r['planted']} — {'identical' if r['motif'] == r['planted'] else 'different'}"
+        if r["planted"]
+        else "unknown for these data"
+    )
+    md = [
+        "# dnacnn demo report",
+        "",
+        f"Data: {r['data']}. Split 75/25 with `random_state=42`: "
+        f"{r['n_train']} training and {r['n_test']} test sequences.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| test accuracy | {r['accuracy']:.3f} |",
+        f"| discovered motif | `{r['motif']}` |",
+        f"| planted motif | {planted} |",
+        "",
+        "Confusion matrix (rows: true class, columns: predicted):",
+        "",
+        "| true \\ predicted | " + " | ".join(map(str, r["classes"])) + " |",
+        "|---|" + "---|" * len(r["classes"]),
+        *(
+            f"| {c} | " + " | ".join(map(str, row)) + " |"
+            for c, row in zip(r["classes"], matrix.tolist(), strict=True)
+        ),
+        "",
+    ]
+    for title, path in figures.items():
+        md += [f"## {title.capitalize()}", "", f"![{title}]({path.name})", ""]
+    md += [
+        f"The saliency map is sequence {r['example']} of the data set; the "
+        f"highlighted bases are {r['span_note']}, positions "
+        f"{r['span'][0]}-{r['span'][1] - 1} (0-based).",
+        "",
+        "Files: `model.joblib` (the fitted Pipeline, `joblib.load` it), "
+        "`motif.meme` (the discovered motif, MEME format).",
+    ]
+    (out / "report.md").write_text("\n".join(md) + "\n")
+
+    def image(path: Path) -> str:
+        data = base64.b64encode(path.read_bytes()).decode()
+        return f'<img src="data:image/png;base64,{data}" alt="{path.stem}">'
+
+    rows = "".join(
+        f"<tr><th>{html.escape(str(c))}</th>"
+        + "".join(f"<td>{v}</td>" for v in row)
+        + "</tr>"
+        for c, row in zip(r["classes"], matrix.tolist(), strict=True)
+    )
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in r["classes"])
+    sections = "".join(
+        f"<h2>{html.escape(t.capitalize())}</h2>{image(p)}" for t, p in figures.items()
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>dnacnn demo report</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px}}
+img{{max-width:100%}}code{{background:#eee}}</style></head><body>
+<h1>dnacnn demo report</h1>
+<p>Data: {html.escape(r["data"])}. Split 75/25 with <code>random_state=42</code>:
+{r["n_train"]} training and {r["n_test"]} test sequences.</p>
+<table><tr><th>test accuracy</th><td>{r["accuracy"]:.3f}</td></tr>
+<tr><th>discovered motif</th><td><code>{r["motif"]}</code></td></tr>
+<tr><th>planted motif</th><td>{html.escape(planted)}</td></tr></table>
+<h2>Confusion matrix</h2><p>Rows: true class; columns: predicted.</p>
+<table><tr><th>true \\ predicted</th>{head}</tr>{rows}</table>
+{sections}
+<p>The saliency map is sequence {r["example"]} of the data set; the highlighted
+bases are {html.escape(r["span_note"])}, positions {r["span"][0]}-{r["span"][1] - 1}
+(0-based).</p>
+<p>Files: <code>model.joblib</code> (the fitted Pipeline), <code>motif.meme</code>
+(the discovered motif, MEME format).</p>
+</body></html>
+"""
+    (out / "report.html").write_text(page)
