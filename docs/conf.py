@@ -22,3 +22,28 @@ exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path = []
 nitpicky = False
+
+
+# --------------------------------------------------------------------------
+# The tutorial's figures and numbers come from running docs/tutorial.py.
+# --------------------------------------------------------------------------
+def _run_tutorial(app):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    env = dict(os.environ, MPLBACKEND="Agg")
+    shared = here.parents[1] / "shared" / "data"
+    if "DNACNN_DATA" not in env and (shared / "primer" / "sequences.txt").is_file():
+        env["DNACNN_DATA"] = str(shared)  # the checkout's copy: no download
+    subprocess.run(
+        [sys.executable, str(here / "tutorial.py"), str(here / "generated" / "tutorial")],
+        check=True,
+        env=env,
+    )
+
+
+def setup(app):
+    app.connect("builder-inited", _run_tutorial)
