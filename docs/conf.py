@@ -39,7 +39,11 @@ def _run_tutorial(app):
     if "DNACNN_DATA" not in env and (shared / "primer" / "sequences.txt").is_file():
         env["DNACNN_DATA"] = str(shared)  # the checkout's copy: no download
     subprocess.run(
-        [sys.executable, str(here / "tutorial.py"), str(here / "generated" / "tutorial")],
+        [
+            sys.executable,
+            str(here / "tutorial.py"),
+            str(here / "generated" / "tutorial"),
+        ],
         check=True,
         env=env,
     )
