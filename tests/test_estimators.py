@@ -127,12 +127,12 @@ def test_architecture_parameters_change_the_network(motif_data):
 def test_learning_rate_and_routed_optimizer_parameters(motif_data):
     X, y = motif_data
     clf = DNACNNClassifier(epochs=1, learning_rate=0.05).fit(X[:40], y[:40])
-    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    assert float(clf.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.05)
     clf.set_params(optimizer__learning_rate=0.002, optimizer="sgd")
     assert clf.get_params()["optimizer__learning_rate"] == 0.002
     clf.fit(X[:40], y[:40])
     assert type(clf.model_.optimizer).__name__ == "SGD"
-    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.002)
+    assert float(clf.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.002)
     assert clone(clf).get_params()["optimizer__learning_rate"] == 0.002
 
 
