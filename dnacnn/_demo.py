@@ -14,7 +14,7 @@ TUTORIAL_MOTIF = "CGACCGAACTCC"
 
 def _load(data: str, random_state: int):
     """(sequences, labels, planted positions or None, planted motif, description)."""
-    from .cli import CLIError, read_folder
+    from ._io import read_folder
     from .datasets import fetch_primer, make_motif_dataset
 
     if data == "simulated":
@@ -42,22 +42,42 @@ def _load(data: str, random_state: int):
         return bunch.sequences, bunch.target, positions, bunch.motif, about
     folder = Path(data)
     if not folder.is_dir():
-        raise CLIError(
+        raise FileNotFoundError(
             f"--data must be 'simulated', 'primer' or a folder; {data!r} is none "
             "of these (folder not found)"
         )
     X, y, _ = read_folder(folder)
-    y = np.asarray(y)
-    if len(np.unique(y)) != 2:
-        raise CLIError(
-            f"the demo needs two classes in {folder / 'labels.txt'}, found "
-            f"{len(np.unique(y))}"
+    return np.asarray(X, dtype=object), np.asarray(y), None, None, f"{folder}"
+
+
+def _positive_class(y: np.ndarray, positive, source: str):
+    """The label of bound sequences: ``positive``, or 1 for 0/1 labels."""
+    classes = np.unique(y).tolist()
+    if len(classes) != 2:
+        raise ValueError(
+            f"the demo needs two classes of labels in {source}, found "
+            f"{len(classes)}: {classes[:5]}"
         )
-    return np.asarray(X, dtype=object), y, None, None, f"sequences from {folder}"
+    if positive is None:
+        if set(classes) == {0, 1}:
+            return 1
+        raise ValueError(
+            f"the labels in {source} are {classes}: name the bound class with "
+            f"--positive (e.g. --positive {classes[-1]})"
+        )
+    if positive not in classes:
+        raise ValueError(f"--positive {positive!r} is not one of the labels {classes}")
+    return positive
 
 
 def run_demo(
-    *, data: str, out: Path, epochs: int, random_state: int, quiet: bool
+    *,
+    data: str,
+    out: Path,
+    epochs: int,
+    random_state: int,
+    quiet: bool,
+    positive=None,
 ) -> dict:
     """Run the demo, write its files to ``out``; return the numbers it reports."""
     import joblib
@@ -65,6 +85,7 @@ def run_demo(
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
 
+    from ._io import quiet as predicting_quietly
     from .estimators import DNACNNClassifier
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
@@ -76,6 +97,7 @@ def run_demo(
 
     # 1. Curate
     X, y, positions, planted, about = _load(data, random_state)
+    positive = _positive_class(y, positive, about)
     index = np.arange(len(X))
     i_train, i_test = train_test_split(index, test_size=0.25, random_state=42)
     say(f"1. curate: {about}; {len(i_train)} for training, {len(i_test)} for testing")
@@ -93,8 +115,7 @@ def run_demo(
     )
     model = make_pipeline(DNAOneHotTransformer(), classifier)
     model.fit(X[i_train], y[i_train])
-    classifier.set_params(verbose=0)  # the saved model predicts quietly
-    joblib.dump(model, out / "model.joblib")
+    joblib.dump(predicting_quietly(model), out / "model.joblib")
 
     # 3. Evaluate
     predicted = model.predict(X[i_test])
@@ -104,13 +125,12 @@ def run_demo(
     say(f"3. evaluate: test accuracy {accuracy:.3f}")
 
     # 4. Interpret
-    positive = classes[-1]
     train_pos = i_train[y[i_train] == positive]
-    motif = discover_motif(model, X[train_pos], name="discovered")
+    motif = discover_motif(model, X[train_pos], target=positive, name="discovered")
     write_meme([motif], out / "motif.meme")
     hits = i_test[(y[i_test] == positive) & (predicted == positive)]
     example = int(hits[0]) if len(hits) else int(i_test[0])
-    scores = saliency(model, X[example : example + 1], clip=True)[0]
+    scores = saliency(model, X[example : example + 1], target=positive, clip=True)[0]
     if positions is not None and positions[example] >= 0:
         span = (int(positions[example]), int(positions[example]) + len(planted))
         span_note = "the planted motif"

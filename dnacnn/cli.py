@@ -12,84 +12,9 @@ import os
 import sys
 from pathlib import Path
 
+from ._io import load_model, quiet, read_labeled, read_sequences
+
 __all__ = ["main"]
-
-
-class CLIError(Exception):
-    """An error reported as one line, without a traceback."""
-
-
-# --------------------------------------------------------------------------
-# reading inputs
-# --------------------------------------------------------------------------
-def read_labels(path: str | Path) -> list:
-    """One label per line (blank lines ignored); ints when every label is one."""
-    path = Path(path)
-    if not path.is_file():
-        raise CLIError(f"labels file not found: {path}")
-    try:
-        labels = [line.strip() for line in path.read_text().splitlines()]
-    except UnicodeDecodeError as exc:
-        raise CLIError(f"{path} is not a text file ({exc.reason})") from exc
-    labels = [label for label in labels if label]
-    if not labels:
-        raise CLIError(f"{path} holds no labels")
-    try:
-        return [int(label) for label in labels]
-    except ValueError:
-        return labels
-
-
-def read_sequences(path: str | Path):
-    """Sequences and their ids (None for plain text) from a file."""
-    from .datasets import load_sequences
-
-    path = Path(path)
-    if not path.is_file():
-        raise CLIError(f"sequence file not found: {path}")
-    try:
-        return load_sequences(path, return_ids=True)
-    except ValueError as exc:
-        raise CLIError(str(exc)) from exc
-
-
-def read_labeled(sequences_path, labels_path):
-    sequences, ids = read_sequences(sequences_path)
-    labels = read_labels(labels_path)
-    if len(labels) != len(sequences):
-        raise CLIError(
-            f"{len(sequences)} sequences in {sequences_path} but {len(labels)} "
-            f"labels in {labels_path}; give one label per sequence."
-        )
-    return sequences, labels, ids
-
-
-def read_folder(folder: str | Path):
-    """``sequences.txt`` (or a FASTA file) and ``labels.txt`` from a folder."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CLIError(f"data folder not found: {folder}")
-    candidates = [folder / "sequences.txt"] + sorted(
-        p
-        for pattern in ("*.fa", "*.fasta", "*.fa.gz", "*.fasta.gz")
-        for p in folder.glob(pattern)
-    )
-    sequences = next((p for p in candidates if p.is_file()), None)
-    if sequences is None:
-        raise CLIError(f"no sequences.txt or FASTA file (*.fa, *.fasta) in {folder}")
-    return read_labeled(sequences, folder / "labels.txt")
-
-
-def load_model(path: str | Path):
-    import joblib
-
-    path = Path(path)
-    if not path.is_file():
-        raise CLIError(f"model file not found: {path}")
-    try:
-        return joblib.load(path)
-    except Exception as exc:  # joblib/pickle raise many kinds
-        raise CLIError(f"cannot read a model from {path}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------
@@ -123,7 +48,7 @@ def cmd_fit(args) -> None:
     model.fit(sequences, labels)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, out)
+    joblib.dump(quiet(model), out)
     print(
         f"fitted on {len(sequences)} sequences, training accuracy "
         f"{model.score(sequences, labels):.3f}; model written to {out}"
@@ -184,7 +109,7 @@ def cmd_explain(args) -> None:
                 for j, (base, value) in enumerate(zip(seq, row, strict=True))
             )
     figures = _saliency_figures(
-        out, sequences, ids, scores, proba, model, args.n_figures
+        out, sequences, ids, scores, proba, model, args.target, args.n_figures
     )
     message = f"saliency of {len(sequences)} sequences written to {table}"
     try:
@@ -200,7 +125,7 @@ def cmd_explain(args) -> None:
     )
 
 
-def _saliency_figures(out, sequences, ids, scores, proba, model, n_figures):
+def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figures):
     import matplotlib.pyplot as plt
 
     from .plotting import plot_saliency
@@ -208,10 +133,16 @@ def _saliency_figures(out, sequences, ids, scores, proba, model, n_figures):
     classes = list(model.classes_)
     paths = []
     for i in range(min(n_figures, len(sequences))):
+        if target is not None:
+            label = target
+        elif len(classes) == 2:
+            label = classes[1]
+        else:
+            label = classes[int(proba[i].argmax())]
         ax = plot_saliency(
             scores[i],
             sequences[i],
-            title=f"{ids[i]}: P({classes[-1]}) = {proba[i, -1]:.3f}",
+            title=f"{ids[i]}: P({label}) = {proba[i, classes.index(label)]:.3f}",
         )
         path = out / f"saliency_{i}.png"
         ax.figure.savefig(path, dpi=100)
@@ -239,6 +170,7 @@ def cmd_demo(args) -> None:
         epochs=args.epochs,
         random_state=args.random_state,
         quiet=args.quiet,
+        positive=args.positive,
     )
 
 
@@ -336,7 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--output",
         default=None,
-        help="output file: .csv (comma) or .tsv (tab); default: standard output",
+        help=(
+            "output file: tab-separated for .tsv or .txt, else comma-separated; "
+            "default: standard output"
+        ),
     )
     p.set_defaults(func=cmd_predict)
 
@@ -363,7 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--target",
         default=None,
         type=_label,
-        help="class to explain (default: the positive class)",
+        help=(
+            "class to explain (default: the second of the two sorted classes, "
+            "1 for 0/1 labels; each sequence's predicted class with more)"
+        ),
     )
     p.add_argument(
         "--n-figures",
@@ -407,6 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="seed of the simulation and the network (default: 0)",
     )
+    p.add_argument(
+        "--positive",
+        type=_label,
+        default=None,
+        help=(
+            "label of the bound sequences, whose motif is sought (default: 1; "
+            "needed when a folder's labels are not 0/1)"
+        ),
+    )
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
     p.set_defaults(func=cmd_demo)
     return parser
@@ -426,9 +373,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         args.func(args)
-    except CLIError as exc:
-        print(f"dnacnn {args.command}: error: {exc}", file=sys.stderr)
-        return 1
     except (ValueError, TypeError, OSError) as exc:
         if os.environ.get("DNACNN_DEBUG"):
             raise

@@ -36,7 +36,14 @@ def test_installed_command_and_help():
     for command in ("demo", "fit", "predict", "explain"):
         assert command in out
     options = {
-        "demo": ["--data", "--out", "--epochs", "--random-state", "--quiet"],
+        "demo": [
+            "--data",
+            "--out",
+            "--epochs",
+            "--random-state",
+            "--positive",
+            "--quiet",
+        ],
         "fit": ["--out", "--length", "--epochs", "--kernel-size", "--learning-rate"],
         "predict": ["--proba", "--output"],
         "explain": ["--out", "--method", "--target", "--n-figures"],
@@ -87,10 +94,12 @@ def test_demo_on_a_folder_and_on_the_primer_data(tmp_path, primer_dir, primer_ca
     folder.mkdir()
     X, y, _ = make_motif_dataset(400, 40, "TTGACGTCAA", random_state=3)
     (folder / "sequences.txt").write_text("\n".join(X) + "\n")
-    (folder / "labels.txt").write_text("\n".join(map(str, y)) + "\n")
-    out = run(
-        "demo", "--data", folder, "--out", tmp_path / "o", "--epochs", "20", "--quiet"
-    ).stdout
+    labels = np.where(y == 1, "bound", "unbound")
+    (folder / "labels.txt").write_text("\n".join(labels) + "\n")
+    demo = ["demo", "--data", folder, "--out", tmp_path / "o", "--epochs", "20"]
+    refused = run(*demo, check=False)
+    assert refused.returncode == 1 and "--positive" in refused.stderr
+    out = run(*demo, "--positive", "bound", "--quiet").stdout
     assert "Epoch" not in out
     assert "discovered motif: TTGACGTCAA" in out
     out = run(
@@ -115,9 +124,15 @@ def test_demo_on_a_folder_and_on_the_primer_data(tmp_path, primer_dir, primer_ca
         (["fit", "seqs.txt", "short_labels.txt", "--out", "m.joblib"], "3 sequences"),
         (["fit", "binary.txt", "labels.txt", "--out", "m.joblib"], "binary.txt"),
         (["fit", "seqs.txt", "nolabels.txt", "--out", "m.joblib"], "not found"),
+        (["demo", "--data", "mismatch"], "3 sequences"),
+        (["demo", "--data", "nofasta"], "no sequences.txt or FASTA"),
     ],
 )
 def test_errors_are_one_line_without_traceback(tmp_path, args, message):
+    for folder in ("mismatch", "nofasta"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "mismatch" / "sequences.txt").write_text("ACGT\nACGA\nTTTT\n")
+    (tmp_path / "mismatch" / "labels.txt").write_text("0\n1\n")
     (tmp_path / "seqs.txt").write_text("ACGT\nACGA\nTTTT\n")
     (tmp_path / "labels.txt").write_text("0\n1\n0\n")
     (tmp_path / "short_labels.txt").write_text("0\n1\n")
@@ -153,11 +168,12 @@ def test_fit_predict_explain_round_trip(tmp_path):
         "8",
         "--learning-rate",
         "0.01",
-        "--quiet",
     ).stdout
+    assert "Epoch 20/20" in out  # progress while fitting
     assert "fitted on 300 sequences" in out and model.is_file()
 
     table = run("predict", model, fasta).stdout.splitlines()
+    assert len(table) == 301  # nothing but the CSV on stdout
     assert table[0] == "id,prediction" and table[1].startswith("seq0,")
     predicted = np.array([row.split(",")[1] for row in table[1:]])
     assert (predicted == np.where(y == 1, "bound", "free")).mean() > 0.9
