@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import BaseEstimator
-from sklearn.utils._tags import ClassifierTags
+from sklearn.utils import ClassifierTags
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import (
     check_consistent_length,
@@ -408,18 +408,52 @@ run_eagerly
         self : DNACNNClassifier
             The fitted classifier.
         """
-        if sample_weight is not None:
-            sample_weight = np.array(sample_weight, dtype=np.float64)  # a copy
-        if self.class_weight is not None:
-            weights = compute_sample_weight(self.class_weight, np.asarray(y).ravel())
-            sample_weight = (
-                weights if sample_weight is None else sample_weight * weights
-            )
         self.classes_ = None
         # KerasClassifier.fit would multiply the caller's sample_weight in place.
         return super(KerasClassifier, self).fit(
-            X, y, sample_weight=sample_weight, **kwargs
+            X, y, sample_weight=self._weights(y, sample_weight), **kwargs
         )
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+        """Train for one more epoch, keeping the weights learned so far.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, L, C) or (n_samples, L)
+            One-hot encoded sequences.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes, on the first call when ``y`` lacks some.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss; multiplied by ``class_weight``.
+        **kwargs
+            Passed to ``keras.Model.fit``.
+
+        Returns
+        -------
+        self : DNACNNClassifier
+            The classifier.
+        """
+        self.classes_ = (
+            classes if classes is not None else getattr(self, "classes_", None)
+        )
+        return super(KerasClassifier, self).partial_fit(
+            X, y, sample_weight=self._weights(y, sample_weight), **kwargs
+        )
+
+    def _weights(self, y, sample_weight):
+        """A new array: ``sample_weight`` times the ``class_weight`` of ``y``."""
+        if sample_weight is None and self.class_weight is None:
+            return None
+        y = np.asarray(y).ravel()
+        weights = np.ones(len(y))
+        if sample_weight is not None:
+            weights = np.array(sample_weight, dtype=np.float64).ravel()  # a copy
+            check_consistent_length(y, weights)
+        if self.class_weight is not None:
+            weights *= compute_sample_weight(self.class_weight, y)
+        return weights
 
     def saliency(
         self,

@@ -166,8 +166,45 @@ def test_sample_weight_and_class_weight_leave_inputs_alone(motif_data):
     assert (clf.fit(X, y).predict(X) == 0).mean() > 0.9
 
 
+def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(motif_data):
+    X, y = motif_data
+    # zero weight on every bound sequence: the model only learns "unbound"
+    weights = np.where(y == 1, 0.0, 1.0)
+    clf = DNACNNClassifier(**FAST, random_state=0).fit(X, y, sample_weight=weights)
+    assert (clf.predict(X) == 0).mean() > 0.95
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        DNACNNClassifier(epochs=1, class_weight="balanced").fit(
+            X, y, sample_weight=np.ones(10)
+        )
+    ones = np.ones(len(y))
+    clf = DNACNNClassifier(epochs=1, class_weight={0: 1.0, 1: 3.0})
+    clf.partial_fit(X, y, sample_weight=ones)
+    clf.partial_fit(X, y, sample_weight=ones)
+    np.testing.assert_array_equal(ones, 1.0)
+    assert len(clf.history_["loss"]) == 2
+
+
+def test_early_stopping_restores_the_best_weights(motif_data):
+    X, y = motif_data
+    clf = DNACNNClassifier(
+        **{**FAST, "epochs": 300, "learning_rate": 0.05},
+        validation_split=0.25,
+        early_stopping=True,
+        patience=3,
+        restore_best_weights=True,
+        random_state=0,
+    ).fit(X, y)
+    held_out = int(round(len(X) * 0.75))  # Keras validates on the last 25%
+    loss = clf.model_.evaluate(X[held_out:], y[held_out:], verbose=0)[0]
+    assert loss == pytest.approx(min(clf.history_["val_loss"]), rel=1e-4)
+    assert loss < clf.history_["val_loss"][-1]  # the last epoch was worse
+
+
 def test_verbose_shows_keras_progress(motif_data, capsys):
     X, y = motif_data
+    DNACNNClassifier(epochs=2, verbose=1).fit(X[:40], y[:40])
+    out = capsys.readouterr().out
+    assert "Epoch 2/2" in out and "━" in out  # Keras' progress bar
     DNACNNClassifier(epochs=2, verbose=2).fit(X[:40], y[:40])
     assert "Epoch 2/2" in capsys.readouterr().out
     DNACNNClassifier(epochs=2, verbose=0).fit(X[:40], y[:40])
@@ -197,6 +234,9 @@ def test_input_dtypes_and_2d_input(fitted, motif_data):
     reference = fitted.predict_proba(X)
     np.testing.assert_allclose(fitted.predict_proba(X.astype(np.float64)), reference)
     np.testing.assert_allclose(fitted.predict_proba(X.astype(np.uint8)), reference)
+    np.testing.assert_allclose(
+        fitted.predict_proba(X.astype(np.float16)), reference, rtol=1e-3, atol=1e-4
+    )
     clf = DNACNNClassifier(**FAST, random_state=0).fit(X.astype(np.uint8), y)
     np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
     flat = DNACNNClassifier(kernel_size=3, epochs=1).fit(X[:, :, 0], y)
