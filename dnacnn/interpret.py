@@ -226,8 +226,9 @@ def in_silico_mutagenesis(
         effects[start:stop] = scores.reshape(stop - start, L, C)
     effects -= reference[:, None, None]
     if reduce == "mean":
-        alternatives = X_model == 0
-        alternatives[~X_model.any(axis=-1)] = True  # an N: every base is new
+        # the bases not already there; at an N (all zeros or fractions) all
+        alternatives = X_model != 1
+        alternatives[~(X_model == 1).any(axis=-1)] = True
         effects = (effects * alternatives).sum(-1) / alternatives.sum(-1)
     return _align(effects, placement)
 
@@ -274,6 +275,13 @@ def _placement(head, X):
         return None
     encoder = encoders[0]
     check_is_fitted(encoder, "length_")
+    if encoder.flatten:
+        raise ValueError(
+            "Attributions are per base, but the Pipeline's DNAOneHotTransformer "
+            "has flatten=True, so the network sees L * 4 separate features. "
+            "Use DNAOneHotTransformer(flatten=False) (the default) before a "
+            "DNACNNClassifier."
+        )
     lengths = np.fromiter(map(len, _as_sequence_array(X)), dtype=np.int64)
     if (lengths == encoder.length_).all():
         return None
@@ -349,6 +357,9 @@ def _compile(model, output: str) -> dict:
     import keras
     import tensorflow as tf
 
+    # The functions hold the model weakly: _COMPILED is keyed by the model, so
+    # a strong reference here would keep every explained model alive.
+    model_ref = weakref.ref(model)
     if output == "logit":
         last = model.layers[-1]
         hidden = keras.Model(model.inputs, model.layers[-2].output)
@@ -359,7 +370,7 @@ def _compile(model, output: str) -> dict:
     else:
 
         def score(x):
-            return model(x, training=False)
+            return model_ref()(x, training=False)
 
     signature = [
         tf.TensorSpec([None, *model.input_shape[1:]], tf.float32),

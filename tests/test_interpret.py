@@ -55,6 +55,23 @@ def test_planted_motif_gets_the_top_saliency(model, data):
     assert ((top >= start) & (top < start + 12)).mean() > 0.9
 
 
+def test_compiled_functions_do_not_keep_models_alive(data):
+    import gc
+    import weakref
+
+    X, y, _ = data
+    clf = DNACNNClassifier(epochs=1, kernel_size=5).fit(
+        DNAOneHotTransformer().fit_transform(X[:40]), y[:40]
+    )
+    onehot = DNAOneHotTransformer().fit_transform(X[:4])
+    clf.saliency(onehot)
+    clf.saliency(onehot, output="logit")
+    alive = weakref.ref(clf.model_)
+    del clf
+    gc.collect()
+    assert alive() is None
+
+
 def test_batched_equals_one_tape_per_sequence(model, data):
     X, _, _ = data
     onehot = model[0].transform(X[:25])
@@ -165,6 +182,10 @@ def test_in_silico_mutagenesis_matches_direct_predictions(model, data):
         assert effects[0, 4, b] == pytest.approx(direct, abs=1e-5)
     mean = in_silico_mutagenesis(model, X[:3], reduce="mean")
     np.testing.assert_allclose(mean, effects.sum(-1) / 3, rtol=1e-5, atol=1e-7)
+    fractional = make_pipeline(DNAOneHotTransformer(ambiguity="fractional"), model[-1])
+    fractional[0].fit(X)
+    at_n = in_silico_mutagenesis(fractional, [X[0][:4] + "N" + X[0][5:]], reduce="mean")
+    assert np.isfinite(at_n).all()
     logit = in_silico_mutagenesis(model, X[:1], output="logit")
     assert logit.shape == (1, 30, 4) and not np.allclose(logit, effects[:1])
 
@@ -189,6 +210,10 @@ def test_bad_input_gets_clear_errors(model, data):
         saliency(linear, X[:2])
     with pytest.raises(TypeError, match="DNACNNClassifier"):
         in_silico_mutagenesis(LogisticRegression(), X[:2])
+    flat = make_pipeline(DNAOneHotTransformer(flatten=True), model[-1])
+    flat[0].fit(X)
+    with pytest.raises(ValueError, match="flatten=True"):
+        saliency(flat, X[:2])
     with pytest.raises(ValueError, match="expecting 30 features"):
         model[-1].saliency(np.zeros((2, 40, 4), np.float32))
     with pytest.raises(ValueError, match="method must be one of"):
