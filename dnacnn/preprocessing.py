@@ -271,7 +271,7 @@ def _to_codes(X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------
 # the transformer
 # --------------------------------------------------------------------------
-class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
+class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """One-hot encode DNA sequences for convolutional networks.
 
     Turns an array-like of ``n`` strings into a float32 array of shape
@@ -332,7 +332,9 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator):
     :meth:`inverse_transform` therefore drops zero positions on the padded
     side(s) and writes ``N`` for the others, so a run of ``N`` at the padded
     end of a sequence does not come back (with ``ambiguity="fractional"``
-    it does).  ``transform`` never modifies its input.
+    it does).  ``transform`` never modifies its input, and always returns a
+    numpy array, whatever scikit-learn's ``transform_output`` setting (a 3-D
+    array has no DataFrame form).
 
     Examples
     --------
@@ -792,11 +794,11 @@ def reverse_complement(sequences, *, alphabet: str = "ACGT"):
     >>> (reverse_complement(X) == one_hot_encode(["CGTT"])).all()
     np.True_
     """
-    rna = "U" in alphabet.upper() and "T" not in alphabet.upper()
+    alphabet = _check_alphabet(alphabet)
+    rna = "U" in alphabet and "T" not in alphabet
     if isinstance(sequences, str):
         return _reverse_complement_str(sequences, 0, rna)
     if isinstance(sequences, np.ndarray) and sequences.dtype.kind in "fiub":
-        alphabet = _check_alphabet(alphabet)
         if sequences.ndim < 2 or sequences.shape[-1] != len(alphabet):
             raise ValueError(
                 f"Expected one-hot input of shape (..., L, {len(alphabet)}) for "

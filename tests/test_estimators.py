@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import StratifiedKFold, check_cv
+from sklearn.model_selection import cross_validate
 
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 
@@ -60,10 +60,18 @@ def test_string_labels_and_multiclass():
     assert (predicted == y).mean() > 0.9
 
 
-def test_is_a_classifier_so_cv_is_stratified(fitted):
+def test_is_a_classifier_so_cv_is_stratified(motif_data):
     assert is_classifier(DNACNNClassifier())
-    cv = check_cv(5, np.array([0, 1] * 10), classifier=is_classifier(fitted))
-    assert isinstance(cv, StratifiedKFold)
+    X, _ = motif_data
+    # sorted labels: plain KFold would give test folds of a single class
+    folds = cross_validate(
+        DNACNNClassifier(epochs=1, kernel_size=5),
+        X[:100],
+        np.r_[np.zeros(80, int), np.ones(20, int)],
+        cv=5,
+        return_indices=True,
+    )["indices"]["test"]
+    assert [int((idx >= 80).sum()) for idx in folds] == [4] * 5
 
 
 def test_not_fitted():
