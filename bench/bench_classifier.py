@@ -12,9 +12,10 @@ seed), interleaved in pairs, and prints each pair and the median ratio; the
 target is at most 1.10.
 
 ``scale`` trains one epoch on ``n`` random sequences of ``length`` bp with
-float32 and with uint8 one-hot input, each in a fresh process, and prints the
-time per epoch and the process's peak resident memory over the memory held
-once the input exists (so the difference shows any copy of the input).
+float32 and with uint8 one-hot input, with DNACNNClassifier and with the same
+network in plain Keras, each in a fresh process, and prints the time per
+epoch and the growth of the process's peak resident memory during the fit
+(so it shows any copy of the input, and whose it is).
 """
 
 from __future__ import annotations
@@ -124,40 +125,53 @@ SCALE_CHILD = """
 import json, resource, sys, time
 import numpy as np
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer
-n, length, dtype = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+from dnacnn.models import build_cnn
+n, length, dtype, how = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rng = np.random.default_rng(0)
 codes = np.frombuffer(b"ACGT", np.uint8)[rng.integers(0, 4, size=(n, length))]
 X = DNAOneHotTransformer(dtype=dtype).fit_transform(codes.view(f"S{length}")[:, 0])
 del codes
 y = rng.integers(0, 2, size=n)
-clf = DNACNNClassifier(epochs=1, random_state=0)
-clf.fit(X[:64], y[:64])  # builds TensorFlow's kernels before measuring
+if how == "dnacnn":
+    model = DNACNNClassifier(epochs=1, random_state=0)
+    fit = lambda X, y: model.fit(X, y)
+else:  # the same network in plain Keras
+    import keras
+    model = build_cnn((length, 4), 2)
+    model.compile("adam", "sparse_categorical_crossentropy")
+    fit = lambda X, y: model.fit(X, y, epochs=1, batch_size=32, verbose=0)
+fit(X[:64], y[:64])  # builds TensorFlow's kernels before measuring
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-clf.fit(X, y)
+fit(X, y)
 elapsed = time.perf_counter() - start
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"dtype": dtype, "input_mb": X.nbytes / 2**20,
+print(json.dumps({"how": how, "dtype": dtype, "input_mb": X.nbytes / 2**20,
                   "epoch_s": elapsed, "peak_growth_mb": (after - before) / 1024}))
 """
 
 
 def scale(n: int, length: int) -> None:
-    print(f"One epoch of the default DNACNNClassifier on {n:,} x {length} bp\n")
-    print("| input dtype | input (MiB) | epoch (s) | peak RSS growth in fit (MiB) |")
-    print("|:------------|------------:|----------:|-----------------------------:|")
-    for dtype in ("float32", "uint8"):
-        out = subprocess.run(
-            [sys.executable, "-c", SCALE_CHILD, str(n), str(length), dtype],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        row = json.loads(out.stdout.strip().splitlines()[-1])
-        print(
-            f"| {row['dtype']} | {row['input_mb']:,.0f} | {row['epoch_s']:.1f} | "
-            f"{row['peak_growth_mb']:,.0f} |"
-        )
+    print(f"One epoch of the default network on {n:,} x {length} bp\n")
+    print(
+        "| fitted with | input dtype | input (MiB) | epoch (s) "
+        "| peak RSS growth in fit (MiB) |"
+    )
+    print("|:--|:--|--:|--:|--:|")
+    for how in ("dnacnn", "keras"):
+        for dtype in ("float32", "uint8"):
+            out = subprocess.run(
+                [sys.executable, "-c", SCALE_CHILD, str(n), str(length), dtype, how],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            name = "DNACNNClassifier" if how == "dnacnn" else "plain Keras"
+            print(
+                f"| {name} | {row['dtype']} | {row['input_mb']:,.0f} | "
+                f"{row['epoch_s']:.1f} | {row['peak_growth_mb']:,.0f} |"
+            )
 
 
 def main() -> None:

@@ -31,8 +31,8 @@ from dnacnn import DNAOneHotTransformer, fetch_primer
 primer = fetch_primer()  # 2,000 sequences of 50 bp and their 0/1 labels
 sequences, labels = primer.sequences, primer.target
 
-encoder = DNAOneHotTransformer()
-one_hot = encoder.fit_transform(sequences)  # (2000, 50, 4) float32: A, C, G, T
+one_hot = DNAOneHotTransformer().fit_transform(sequences)
+print(one_hot.shape, one_hot.dtype)  # (2000, 50, 4) float32: channels A, C, G, T
 X_train, X_test, y_train, y_test = train_test_split(
     sequences, labels, test_size=0.25, random_state=42
 )
