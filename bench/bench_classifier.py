@@ -23,28 +23,18 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-
-PRIMER = Path(__file__).resolve().parents[2] / "shared" / "data" / "primer"
+from _primer import load_primer  # bench/_primer.py
 
 
 def primer_split():
     from sklearn.model_selection import train_test_split
 
-    from dnacnn import fetch_primer
-
-    home = Path(tempfile.mkdtemp())
-    (home / "primer").mkdir()
-    for name in ("sequences.txt", "labels.txt"):
-        shutil.copyfile(PRIMER / name, home / "primer" / name)
-    data = fetch_primer(data_home=home, download_if_missing=False)
+    data = load_primer()
     X_train, X_test, y_train, y_test = train_test_split(
         data.sequences, data.target, test_size=0.25, random_state=42
     )

@@ -35,12 +35,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
+from _primer import load_primer  # bench/_primer.py
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -49,11 +47,8 @@ from sklearn.pipeline import make_pipeline
 from dnacnn import (
     DNACNNClassifier,
     DNAOneHotTransformer,
-    fetch_primer,
     make_motif_dataset,
 )
-
-PRIMER = Path(__file__).resolve().parents[2] / "shared" / "data" / "primer"
 
 # 19 x 4 position weight matrix (columns A, C, G, T); rows are normalised to
 # sum to 1 before use, as the 3-decimal values need not.
@@ -107,15 +102,8 @@ def split(X, y):
     return train_test_split(X, y, test_size=0.25, random_state=42)
 
 
-def load_primer():
-    home = Path(tempfile.mkdtemp())
-    try:
-        (home / "primer").mkdir()
-        for name in ("sequences.txt", "labels.txt"):
-            shutil.copyfile(PRIMER / name, home / "primer" / name)
-        data = fetch_primer(data_home=home, download_if_missing=False)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
+def primer_split():
+    data = load_primer()
     return split(data.sequences, data.target)
 
 
@@ -164,7 +152,7 @@ def main() -> None:
     args = parser.parse_args()
     seeds = range(args.seeds)
 
-    data = {"primer": load_primer(), "pwm200": load_pwm200()}
+    data = {"primer": primer_split(), "pwm200": load_pwm200()}
     networks = {TUTORIAL: tutorial_network, DEFAULTS: default_network}
     acc: dict[tuple[str, str], list[float]] = {}
     secs: dict[tuple[str, str], list[float]] = {}

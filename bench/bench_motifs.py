@@ -42,12 +42,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
+from _primer import load_primer  # bench/_primer.py
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
@@ -55,11 +53,9 @@ import dnacnn
 from dnacnn import (
     DNACNNClassifier,
     DNAOneHotTransformer,
-    fetch_primer,
     make_motif_dataset,
 )
 
-PRIMER = Path(__file__).resolve().parents[2] / "shared" / "data" / "primer"
 PRIMER_MOTIF = "CGACCGAACTCC"
 PWM_WIDTH = 14
 PWM_LENGTH = 200
@@ -71,12 +67,8 @@ def split(*arrays):
     return train_test_split(*arrays, test_size=0.25, random_state=42)
 
 
-def load_primer():
-    with tempfile.TemporaryDirectory() as home:
-        (Path(home) / "primer").mkdir()
-        for name in ("sequences.txt", "labels.txt"):
-            shutil.copyfile(PRIMER / name, Path(home) / "primer" / name)
-        data = fetch_primer(data_home=home, download_if_missing=False)
+def primer_arrays():
+    data = load_primer()
     return data.sequences, data.target
 
 
@@ -246,7 +238,7 @@ def main() -> None:
     primer_seeds = range(args.seeds)
     pwm_seeds = range(min(args.seeds, 3))
 
-    sequences, target = load_primer()
+    sequences, target = primer_arrays()
     warm_up(sequences, target)
     primer_rows = run_primer(sequences, target, primer_seeds)
     pwm_rows, pwm = run_pwm(pwm_seeds)

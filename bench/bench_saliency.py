@@ -16,14 +16,10 @@ the two results.
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-
-PRIMER = Path(__file__).resolve().parents[2] / "shared" / "data" / "primer"
+from _primer import load_primer  # bench/_primer.py
 
 
 def tape_per_sequence(keras_model, X: np.ndarray) -> np.ndarray:
@@ -48,13 +44,9 @@ def main() -> None:
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
 
-    from dnacnn import DNACNNClassifier, DNAOneHotTransformer, fetch_primer, saliency
+    from dnacnn import DNACNNClassifier, DNAOneHotTransformer, saliency
 
-    home = Path(tempfile.mkdtemp())
-    (home / "primer").mkdir()
-    for name in ("sequences.txt", "labels.txt"):
-        shutil.copyfile(PRIMER / name, home / "primer" / name)
-    data = fetch_primer(data_home=home, download_if_missing=False)
+    data = load_primer()
     X_train, _, y_train, _ = train_test_split(
         data.sequences, data.target, test_size=0.25, random_state=42
     )
