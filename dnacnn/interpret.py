@@ -304,7 +304,7 @@ def _align(scores: np.ndarray, placement):
 
 
 def _target_indices(classifier, X, target) -> np.ndarray:
-    classes = list(classifier.classes_)
+    classes = np.asarray(classifier.classes_).tolist()
     if target is None:
         if len(classes) == 2:
             return np.ones(len(X), dtype=np.int32)

@@ -15,19 +15,23 @@ sequences.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import check_is_fitted
+
+from .preprocessing import (
+    _as_sequence_array,
+    decode_one_hot,
+    one_hot_encode,
+    reverse_complement,
+)
 
 __all__ = ["Motif", "discover_motif", "filter_motifs", "read_meme", "write_meme"]
 
 _BASES = "ACGT"
-_LETTERS = np.frombuffer(b"ACGTN", dtype=np.uint8)
 # Window elements (windows x width x 4) scored per chunk of sequences.
 _CHUNK_ELEMENTS = 1 << 22
 # Seed width of discover_motif when the network's filters do not suggest one.
@@ -393,7 +397,7 @@ class Motif:
         if self.sites is not None:
             sites = self.sites.copy()
             sites["strand"] = -sites["strand"]
-            sites["site"] = _reverse_complement_strings(sites["site"])
+            sites["site"] = reverse_complement(sites["site"].tolist())
         return self._replace(
             self.counts[::-1, ::-1], sites, background=self.background[::-1]
         )
@@ -533,8 +537,6 @@ class Motif:
 # --------------------------------------------------------------------------
 def _encode(X, *, single_ok: bool = True):
     """(one-hot float32 (n, L, 4), lengths (n,), single) of strings or one-hot."""
-    from .preprocessing import _as_sequence_array, one_hot_encode
-
     if isinstance(X, str | bytes):
         if not single_ok:
             raise TypeError("Expected an array-like of sequences, got one string.")
@@ -632,23 +634,9 @@ def _gather_windows(onehot, starts, strands, width, rows=None) -> np.ndarray:
     return windows
 
 
-def _window_letters(windows) -> np.ndarray:
-    """The windows ``(n, width, 4)`` as strings (``N`` for all-zero positions)."""
-    width = windows.shape[1]
-    codes = np.where(windows.max(axis=-1) > 0, windows.argmax(axis=-1), 4)
-    letters = np.ascontiguousarray(_LETTERS[codes])
-    return letters.view(f"S{width}").reshape(-1).astype(f"U{width}")
-
-
 def _site_strings(onehot, starts, strands, width) -> np.ndarray:
-    return _window_letters(_gather_windows(onehot, starts, strands, width))
-
-
-def _reverse_complement_strings(strings: np.ndarray) -> np.ndarray:
-    table = str.maketrans("ACGTN", "TGCAN")
-    return np.array([s.translate(table)[::-1] for s in strings.tolist()]).astype(
-        strings.dtype
-    )
+    windows = _gather_windows(onehot, starts, strands, width)
+    return decode_one_hot(windows, padding=None)  # N for all-zero positions
 
 
 def _counts(onehot, starts, strands, width) -> np.ndarray:
@@ -658,19 +646,32 @@ def _counts(onehot, starts, strands, width) -> np.ndarray:
 # --------------------------------------------------------------------------
 # estimators
 # --------------------------------------------------------------------------
-def _split(estimator):
-    """(classifier, head Pipeline or None) of a fitted classifier or Pipeline."""
-    steps = getattr(estimator, "steps", None)
-    classifier = steps[-1][1] if steps else estimator
-    if not (hasattr(classifier, "_keras_build_fn") and hasattr(classifier, "fit")):
-        where = "the last step of the Pipeline" if steps else "estimator"
-        raise TypeError(
-            f"Motifs need a Keras network, but {where} is "
-            f"{type(classifier).__name__}. Pass a fitted DNACNNClassifier or a "
-            "Pipeline that ends in one."
+def _resolve(estimator, X):
+    """interpret's resolution: (classifier, one-hot float32 X, placement or None).
+
+    ``placement`` is ``(lengths, shifts, L)`` when the Pipeline's encoder
+    padded or cut the sequences (see :func:`dnacnn.interpret._placement`).
+    """
+    from .interpret import _resolve
+
+    # a misshapen one-hot X: name the shapes (the classifier counts "features")
+    shape, expected = getattr(X, "shape", ()), getattr(estimator, "input_shape_", None)
+    if expected is not None and len(shape) == 3 and shape[1:] != tuple(expected):
+        raise ValueError(
+            f"The classifier was fitted on sequences of shape {tuple(expected)}, "
+            f"got {shape[1:]}."
         )
-    check_is_fitted(classifier, "model_")
-    return classifier, (estimator[:-1] if steps else None)
+    classifier, X_model, placement = _resolve(estimator, X)
+    return classifier, X_model.astype(np.float32, copy=False), placement
+
+
+def _check_acgt(X_model) -> None:
+    """Windows are read from ``X_model``: its channels must be A, C, G, T."""
+    if X_model.shape[-1] != 4:
+        raise ValueError(
+            "Motifs need one-hot sequences of shape (n_samples, L, 4) (channels "
+            f"A, C, G, T), but the network takes shape {X_model.shape[1:]}."
+        )
 
 
 def _first_conv(model):
@@ -685,43 +686,23 @@ def _first_conv(model):
     )
 
 
-def _as_onehot(classifier, X) -> np.ndarray:
-    """The classifier's own input, checked: float32 (n, L, 4)."""
-    X = np.asarray(X)
-    if X.dtype.kind not in "fiub" or X.ndim != 3 or X.shape[-1] != 4 or not len(X):
-        raise ValueError(
-            "A DNACNNClassifier takes one-hot sequences of shape (n_samples, L, 4), "
-            "n_samples >= 1, "
-            f"(channels A, C, G, T); got {X.dtype} array of shape {X.shape}. For "
-            "raw strings pass a Pipeline that encodes them."
-        )
-    expected = tuple(getattr(classifier, "input_shape_", X.shape[1:]))
-    if X.shape[1:] != expected:
-        raise ValueError(
-            f"The classifier was fitted on sequences of shape {expected}, got "
-            f"{X.shape[1:]}."
-        )
-    return X.astype(np.float32, copy=False)
-
-
 def _is_strings(X) -> bool:
     if isinstance(X, np.ndarray):
         return X.dtype.kind in "USO"
     return True  # lists, Series: the encoder validates the entries
 
 
-def _resolve_target(classifier, target):
+def _target_label(classifier, target):
+    """The class whose motif is wanted: interpret's check; required beyond 2."""
+    from .interpret import _target_indices
+
     classes = np.asarray(classifier.classes_).tolist()
-    if target is None:
-        if len(classes) != 2:
-            raise ValueError(
-                f"target is required with {len(classes)} classes; pass one of "
-                f"{classes!r}."
-            )
-        return classes[1]
-    if not any(c == target for c in classes):
-        raise ValueError(f"target {target!r} is not one of the classes {classes!r}.")
-    return target
+    if target is None and len(classes) != 2:
+        raise ValueError(
+            f"target is required with {len(classes)} classes; pass one of {classes!r}."
+        )
+    [index] = _target_indices(classifier, [None], target)  # one dummy sample
+    return classes[index]
 
 
 def discover_motif(
@@ -854,9 +835,12 @@ default="gradient_x_input"
     >>> bool(found.mean() > 0.9)
     True
     """
-    from .interpret import saliency
+    from .interpret import _align, saliency
 
-    classifier, head = _split(estimator)
+    classifier, X_model, placement = _resolve(estimator, X)
+    strings = hasattr(estimator, "steps") and _is_strings(X)
+    if not strings:
+        _check_acgt(X_model)
     if width is not None:
         width = _check_int(width, "width", low=1)
     if seed_width is not None:
@@ -864,9 +848,9 @@ default="gradient_x_input"
     max_iter = _check_int(max_iter, "max_iter", low=1)
     min_information = _check_real(min_information, "min_information")
     name = _check_name(name)
-    target = _resolve_target(classifier, target)
+    target = _target_label(classifier, target)
 
-    predicted = np.asarray(estimator.predict(X))
+    predicted = np.asarray(classifier.predict(X_model))
     used = np.flatnonzero(predicted == target)
     if used.size == 0:
         raise ValueError(
@@ -874,15 +858,16 @@ default="gradient_x_input"
             f"as target={target!r}; discover_motif needs sequences of that class "
             "(pass more data, or another target)."
         )
-    X_used = _safe_indexing(X, used)
     attributions = saliency(
-        estimator, X_used, target=target, method=method, batch_size=batch_size
+        classifier, X_model[used], target=target, method=method, batch_size=batch_size
     )
-    if head is not None and _is_strings(X_used):
-        onehot, lengths, _ = _encode(X_used)
+    if strings:  # sites in the strings' own coordinates, bases cut by the encoder too
+        onehot, lengths, _ = _encode(_safe_indexing(X, used))
+        if placement is not None:
+            all_lengths, shifts, L = placement
+            attributions = _align(attributions, (all_lengths[used], shifts[used], L))
     else:
-        onehot = head.transform(X_used) if head is not None else X_used
-        onehot = _as_onehot(classifier, onehot)
+        onehot = X_model[used]
         lengths = np.full(len(onehot), onehot.shape[1], dtype=np.int64)
     scores = np.zeros(onehot.shape[:2], dtype=np.float64)
     for i, row in enumerate(attributions):
@@ -1087,7 +1072,8 @@ def filter_motifs(
     """
     import keras
 
-    classifier, head = _split(estimator)
+    classifier, X_model, placement = _resolve(estimator, X)
+    _check_acgt(X_model)
     threshold = _check_real(threshold, "threshold", low=0.0)
     if threshold > 1:
         raise ValueError(f"threshold must be in [0, 1], got {threshold!r}.")
@@ -1104,12 +1090,6 @@ def filter_motifs(
     # start of the window read by output position 0
     offset = {"same": -((k - 1) // 2), "causal": -(k - 1)}.get(conv.padding, 0)
 
-    shifts = None
-    if head is not None:
-        X_model = _as_onehot(classifier, head.transform(X))
-        shifts = _original_shifts(head, X)
-    else:
-        X_model = _as_onehot(classifier, X)
     submodel = keras.Model(classifier.model_.inputs[0], conv.output)
 
     def batches():
@@ -1144,14 +1124,14 @@ def filter_motifs(
                 row + i,
                 position + offset,
                 activations[row, position, f],
-                _window_letters(windows),
+                decode_one_hot(windows, padding=None),
             )
         )
     columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
     order = np.argsort(columns[0], kind="stable")  # filter, sequence, start
     f, seq, start, score, letters = (column[order] for column in columns)
-    if shifts is not None:
-        start = start - shifts[seq]
+    if placement is not None:
+        start = start - placement[1][seq]  # the encoder's shift of each sequence
     bounds = np.searchsorted(f, np.arange(n_filters + 1))
     motifs = []
     for index in range(n_filters):
@@ -1166,19 +1146,6 @@ def filter_motifs(
         sites["site"] = letters[a:b]
         motifs.append(Motif(counts[index], name=f"filter{index}", sites=sites))
     return motifs
-
-
-def _original_shifts(head, X) -> np.ndarray | None:
-    """Offset from an original position to its model position, if any."""
-    from .preprocessing import DNAOneHotTransformer
-
-    encoders = [s for _, s in head.steps if isinstance(s, DNAOneHotTransformer)]
-    if not encoders or not _is_strings(X):
-        return None
-    from .preprocessing import _as_sequence_array
-
-    lengths = np.fromiter(map(len, _as_sequence_array(X)), dtype=np.int64)
-    return encoders[0]._shifts(lengths)
 
 
 # --------------------------------------------------------------------------
@@ -1321,7 +1288,7 @@ def read_meme(path_or_text) -> list[Motif]:
             "read_meme takes a path, a text file or the text itself, got "
             f"{type(path_or_text).__name__}."
         )
-    return _parse_meme(io.StringIO(text).read().splitlines())
+    return _parse_meme(text.splitlines())
 
 
 def _parse_meme(lines: list[str]) -> list[Motif]:
@@ -1408,13 +1375,7 @@ def _parse_meme(lines: list[str]) -> list[Motif]:
             pfm = np.array(rows)
             pfm /= pfm.sum(axis=1, keepdims=True)  # the printed rows' rounding
             counts = pfm * nsites if nsites > 0 else pfm
-            motifs.append(
-                Motif(
-                    counts,
-                    name=motif_name,
-                    background=None if background is None else background,
-                )
-            )
+            motifs.append(Motif(counts, name=motif_name, background=background))
     if not motifs:
         raise error(len(lines), "the file holds no 'MOTIF' entry.")
     return motifs

@@ -6,14 +6,18 @@ import sys
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 import dnacnn.interpret
-from dnacnn import DNAOneHotTransformer, make_motif_dataset, one_hot_encode
+from dnacnn import (
+    DNACNNClassifier,
+    DNAOneHotTransformer,
+    make_motif_dataset,
+    one_hot_encode,
+)
 from dnacnn.motifs import Motif, discover_motif, filter_motifs, read_meme, write_meme
 from dnacnn.preprocessing import decode_one_hot, reverse_complement
 
@@ -356,14 +360,12 @@ def test_import_does_not_load_tensorflow():
 
 
 # ------------------------------------------------- discover_motif, no Keras
-class LookupCNN(ClassifierMixin, BaseEstimator):
-    """Stands in for a fitted DNACNNClassifier: predicts the training labels of
-    the sequences it has seen (0 for others), without Keras."""
-
-    _keras_build_fn = None  # what makes a network estimator for dnacnn.motifs
+class LookupCNN(DNACNNClassifier):
+    """A DNACNNClassifier that predicts the training labels of the sequences it
+    has seen (0 for others), without building a Keras network."""
 
     def fit(self, X, y):
-        X = np.asarray(X)
+        X = self._validate_data(X, reset=True)[0]  # sets input_shape_, as fit does
         self.classes_ = np.unique(y)
         self.labels_ = {x.tobytes(): label for x, label in zip(X, y, strict=True)}
         self.model_ = None
@@ -378,20 +380,23 @@ SITE = "TGACTCATCG"
 
 
 def planted_attributions(monkeypatch, calls):
-    """Replace saliency by attributions that point roughly at SITE."""
+    """Replace saliency by attributions that point roughly at SITE.
+
+    discover_motif explains the classifier on one-hot input, so the scores are
+    an array (n_samples, L), zero where the encoder padded on the right.
+    """
 
     def fake_saliency(estimator, X, **kwargs):
         calls.append(kwargs)
-        strings = decode_one_hot(X) if isinstance(X, np.ndarray) and X.ndim == 3 else X
         rng = np.random.default_rng(0)
-        out = []
-        for seq in strings:
+        out = np.zeros(X.shape[:2], dtype=np.float32)
+        for i, seq in enumerate(decode_one_hot(X)):
             scores = rng.normal(0, 0.3, len(seq))
             for text in (SITE, reverse_complement(SITE)):
                 j = seq.find(text)
                 if j >= 0:
                     scores[j + 2 : j + 8] += 1  # part of the site only
-            out.append(scores.astype(np.float32))
+            out[i, : len(seq)] = scores
         return out
 
     monkeypatch.setattr(dnacnn.interpret, "saliency", fake_saliency)
