@@ -57,22 +57,10 @@ def fit_plain_keras(X_train, y_train, X_test, y_test, seed):
     import keras
 
     from dnacnn import DNACNNClassifier, DNAOneHotTransformer
-    from dnacnn.models import build_cnn
+    from dnacnn.models import ARCHITECTURE_PARAMS, build_cnn
 
     defaults = DNACNNClassifier().get_params()
-    arch = {
-        k: defaults[k]
-        for k in (
-            "filters",
-            "kernel_size",
-            "n_conv_layers",
-            "conv_activation",
-            "pooling",
-            "pool_size",
-            "dense_units",
-            "dropout",
-        )
-    }
+    arch = {name: defaults[name] for name in ARCHITECTURE_PARAMS}
     start = time.perf_counter()
     encoder = DNAOneHotTransformer()
     X = encoder.fit_transform(X_train)

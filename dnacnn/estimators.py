@@ -15,7 +15,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .models import build_cnn
+from .models import ARCHITECTURE_PARAMS, build_cnn
 
 __all__ = ["DNACNNClassifier"]
 
@@ -342,14 +342,7 @@ run_eagerly
         model = build_cnn(
             self.input_shape_,
             int(self.n_classes_),
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            n_conv_layers=self.n_conv_layers,
-            conv_activation=self.conv_activation,
-            pooling=self.pooling,
-            pool_size=self.pool_size,
-            dense_units=self.dense_units,
-            dropout=self.dropout,
+            **{name: getattr(self, name) for name in ARCHITECTURE_PARAMS},
         )
         model.compile(**compile_kwargs)
         return model

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
-__all__ = ["build_cnn", "POOLINGS"]
+__all__ = ["build_cnn", "ARCHITECTURE_PARAMS", "POOLINGS"]
 
 #: Accepted values of ``pooling``: what follows the last convolution.
 POOLINGS = ("global_max", "global_average", "max", "none")
+#: The keyword parameters of :func:`build_cnn` that shape the network.
+ARCHITECTURE_PARAMS = (
+    "filters",
+    "kernel_size",
+    "n_conv_layers",
+    "conv_activation",
+    "pooling",
+    "pool_size",
+    "dense_units",
+    "dropout",
+)
 
 
 def build_cnn(
