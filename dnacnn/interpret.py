@@ -20,9 +20,8 @@ __all__ = ["in_silico_mutagenesis", "saliency"]
 METHODS = ("gradient", "gradient_x_input", "integrated_gradients")
 OUTPUTS = ("probability", "logit")
 
-# Mutant sequences built at once by in_silico_mutagenesis (memory: this many
-# one-hot sequences).
-_MUTANTS_PER_CHUNK = 8192
+# Memory for the mutant sequences in_silico_mutagenesis builds at once.
+_MUTANT_BYTES = 64 * 2**20
 # Compiled functions per fitted Keras model and output kind.
 _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -209,21 +208,28 @@ def in_silico_mutagenesis(
     reference = _batched(forward, X_model, targets, batch_size)
     effects = np.empty((n, L, C), dtype=np.float32)
     eye = np.eye(C, dtype=np.float32)
-    positions, bases = np.arange(L)[:, None], np.arange(C)[None, :]
-    per_chunk = max(1, _MUTANTS_PER_CHUNK // (L * C))
+    bases = np.arange(C)[None, :]
+    # Mutants built at once: at most _MUTANT_BYTES of one-hot sequences, as
+    # whole sequences' worth of mutants (L * C each) or a block of positions.
+    budget = max(1, _MUTANT_BYTES // (L * C * 4))
+    per_chunk = max(1, budget // (L * C))
+    span = L if budget >= L * C else max(1, budget // C)
     for start in range(0, n, per_chunk):
         stop = min(start + per_chunk, n)
-        # mutants[i, j, b] = sequence i with base b at position j
-        mutants = np.repeat(X_model[start:stop, None, None], L, axis=1)
-        mutants = np.repeat(mutants, C, axis=2)
-        mutants[:, positions, bases, positions, :] = eye[bases]
-        scores = _batched(
-            forward,
-            mutants.reshape(-1, L, C),
-            np.repeat(targets[start:stop], L * C),
-            batch_size,
-        )
-        effects[start:stop] = scores.reshape(stop - start, L, C)
+        for first in range(0, L, span):
+            last = min(first + span, L)
+            block = np.arange(last - first)[:, None]
+            # mutants[i, j, b] = sequence i with base b at position first + j
+            mutants = np.repeat(X_model[start:stop, None, None], last - first, axis=1)
+            mutants = np.repeat(mutants, C, axis=2)
+            mutants[:, block, bases, first + block, :] = eye[bases]
+            scores = _batched(
+                forward,
+                mutants.reshape(-1, L, C),
+                np.repeat(targets[start:stop], (last - first) * C),
+                batch_size,
+            )
+            effects[start:stop, first:last] = scores.reshape(stop - start, -1, C)
     effects -= reference[:, None, None]
     if reduce == "mean":
         # the bases not already there; at an N (all zeros or fractions) all

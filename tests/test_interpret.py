@@ -190,6 +190,16 @@ def test_in_silico_mutagenesis_matches_direct_predictions(model, data):
     assert logit.shape == (1, 30, 4) and not np.allclose(logit, effects[:1])
 
 
+def test_in_silico_mutagenesis_in_blocks_of_positions(model, data, monkeypatch):
+    import dnacnn.interpret
+
+    X, _, _ = data
+    whole = in_silico_mutagenesis(model, X[:5])
+    # room for 7 mutants at a time: blocks of one position, sequence by sequence
+    monkeypatch.setattr(dnacnn.interpret, "_MUTANT_BYTES", 7 * 30 * 4 * 4)
+    np.testing.assert_allclose(in_silico_mutagenesis(model, X[:5]), whole, atol=1e-6)
+
+
 def test_mutating_the_motif_hurts_most(model, data):
     X, y, positions = data
     i = int(np.flatnonzero(y)[0])
