@@ -49,6 +49,7 @@ from dnacnn import (
     DNAOneHotTransformer,
     make_motif_dataset,
 )
+from dnacnn.models import ARCHITECTURE_PARAMS
 
 # 19 x 4 position weight matrix (columns A, C, G, T); rows are normalised to
 # sum to 1 before use, as the 3-decimal values need not.
@@ -77,14 +78,7 @@ PWM = np.array(
 )
 
 SHOWN_PARAMS = (
-    "filters",
-    "kernel_size",
-    "n_conv_layers",
-    "conv_activation",
-    "pooling",
-    "pool_size",
-    "dense_units",
-    "dropout",
+    *ARCHITECTURE_PARAMS,
     "optimizer",
     "learning_rate",
     "epochs",
