@@ -12,15 +12,12 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import (
     check_consistent_length,
     column_or_1d,
-    validate_data,
 )
 
+from ._validation import check_onehot
 from .models import ARCHITECTURE_PARAMS, build_cnn
 
 __all__ = ["DNACNNClassifier"]
-
-# Input dtypes kept as they are (Keras casts each batch); others become float32.
-_INPUT_DTYPES = (np.float32, np.float64, np.float16, np.uint8)
 
 
 class DNACNNClassifier(KerasClassifier):
@@ -295,47 +292,7 @@ run_eagerly
         return X, y
 
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        try:
-            X = validate_data(
-                self,
-                X,
-                reset=reset,
-                allow_nd=True,
-                dtype=_INPUT_DTYPES,
-                ensure_min_features=1,
-            )
-        except ValueError as exc:
-            if "could not convert string" in str(exc):
-                raise ValueError(
-                    "DNACNNClassifier takes one-hot encoded sequences, not "
-                    "strings: put DNAOneHotTransformer() before it, e.g. "
-                    "make_pipeline(DNAOneHotTransformer(), DNACNNClassifier())."
-                ) from exc
-            if not reset and "features, but" in str(exc):
-                raise ValueError(
-                    f"{exc} For sequences: this classifier was fitted on length "
-                    f"{self.input_shape_[0]}; encode with "
-                    f"DNAOneHotTransformer(length={self.input_shape_[0]}) to pad or "
-                    "truncate to it."
-                ) from exc
-            raise
-        if X.ndim == 2:
-            X = X[:, :, None]
-        if X.ndim != 3:
-            raise ValueError(
-                f"Expected one-hot sequences of shape (n_samples, length, channels) "
-                f"or (n_samples, length), got shape {X.shape}."
-            )
-        if reset:
-            self.input_shape_ = tuple(int(d) for d in X.shape[1:])
-        elif X.shape[1:] != self.input_shape_:
-            raise ValueError(
-                f"X has {X.shape[2]} channels per position, but "
-                f"{type(self).__name__} was fitted on {self.input_shape_[1]} "
-                f"(shape (n_samples, {self.input_shape_[0]}, "
-                f"{self.input_shape_[1]})); encode with the same alphabet."
-            )
-        return X
+        return check_onehot(self, X, reset=reset)
 
     # ------------------------------------------------------------- building
     def _keras_build_fn(self, compile_kwargs):

@@ -10,10 +10,12 @@ and return scores aligned with the input sequences.
 from __future__ import annotations
 
 import weakref
-from numbers import Integral
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
+
+from ._fitted import resolve, target_indices
+from ._validation import check_choice, check_int
+from .models import logit_function
 
 __all__ = ["in_silico_mutagenesis", "saliency"]
 
@@ -117,17 +119,16 @@ default="gradient_x_input"
     >>> bool(((top >= start) & (top < start + 12)).mean() > 0.9)
     True
     """
-    _check_choice("method", method, METHODS)
-    _check_choice("reduce", reduce, ("sum", None))
-    _check_choice("output", output, OUTPUTS)
-    if method == "integrated_gradients" and (
-        isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1
-    ):
-        raise ValueError(f"steps must be a positive int, got {steps!r}.")
-    classifier, X_model, placement = _resolve(estimator, X)
-    targets = _target_indices(classifier, X_model, target)
-    X_model = X_model.astype(np.float32, copy=False)
-    gradient = _compiled(classifier.model_, output)["gradient"]
+    check_choice(method, "method", METHODS)
+    check_choice(reduce, "reduce", ("sum", None))
+    check_choice(output, "output", OUTPUTS)
+    if method == "integrated_gradients":
+        check_int(steps, "steps", low=1)
+    check_int(batch_size, "batch_size", low=1)
+    resolved = resolve(estimator, X)
+    X_model = resolved.X
+    targets = target_indices(resolved.network, X_model, target)
+    gradient = _compiled(resolved.network.model_, output)["gradient"]
     if method == "integrated_gradients":
         start = _baseline(baseline, X_model.shape[1:])
         scores = np.zeros(X_model.shape, dtype=np.float32)
@@ -145,7 +146,7 @@ default="gradient_x_input"
         scores = scores.sum(axis=-1)
     if clip:
         np.maximum(scores, 0, out=scores)
-    return _align(scores, placement)
+    return resolved.align(scores)
 
 
 def in_silico_mutagenesis(
@@ -198,12 +199,13 @@ def in_silico_mutagenesis(
     >>> effects.shape
     (3, 30)
     """
-    _check_choice("output", output, OUTPUTS)
-    _check_choice("reduce", reduce, ("mean", None))
-    classifier, X_model, placement = _resolve(estimator, X)
-    targets = _target_indices(classifier, X_model, target)
-    X_model = X_model.astype(np.float32, copy=False)
-    forward = _compiled(classifier.model_, output)["forward"]
+    check_choice(output, "output", OUTPUTS)
+    check_choice(reduce, "reduce", ("mean", None))
+    check_int(batch_size, "batch_size", low=1)
+    resolved = resolve(estimator, X)
+    X_model = resolved.X
+    targets = target_indices(resolved.network, X_model, target)
+    forward = _compiled(resolved.network.model_, output)["forward"]
     n, L, C = X_model.shape
     reference = _batched(forward, X_model, targets, batch_size)
     effects = np.empty((n, L, C), dtype=np.float32)
@@ -236,91 +238,12 @@ def in_silico_mutagenesis(
         alternatives = X_model != 1
         alternatives[~(X_model == 1).any(axis=-1)] = True
         effects = (effects * alternatives).sum(-1) / alternatives.sum(-1)
-    return _align(effects, placement)
+    return resolved.align(effects)
 
 
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-def _check_choice(name: str, value, allowed) -> None:
-    if value not in allowed:
-        raise ValueError(
-            f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}."
-        )
-
-
-def _resolve(estimator, X):
-    """(classifier, one-hot X, placement of each sequence's bases or None)."""
-    from .estimators import DNACNNClassifier
-
-    steps = getattr(estimator, "steps", None)
-    classifier = steps[-1][1] if steps is not None else estimator
-    if not isinstance(classifier, DNACNNClassifier):
-        where = "the last step of the Pipeline" if steps is not None else "estimator"
-        raise TypeError(
-            f"Attributions need gradients through a DNACNNClassifier, but "
-            f"{where} is {type(classifier).__name__}. Use a fitted "
-            "DNACNNClassifier or a Pipeline that ends in one."
-        )
-    check_is_fitted(classifier, "model_")
-    placement = None
-    if steps is not None:
-        head = estimator[:-1]
-        placement = _placement(head, X)
-        X = head.transform(X)
-    X = classifier._validate_data(X)[0]
-    return classifier, X, placement
-
-
-def _placement(head, X):
-    """Lengths and offsets of the sequences if an encoder padded or cut them."""
-    from .preprocessing import DNAOneHotTransformer, _as_sequence_array
-
-    encoders = [s for _, s in head.steps if isinstance(s, DNAOneHotTransformer)]
-    if not encoders:
-        return None
-    encoder = encoders[0]
-    check_is_fitted(encoder, "length_")
-    if encoder.flatten:
-        raise ValueError(
-            "Attributions are per base, but the Pipeline's DNAOneHotTransformer "
-            "has flatten=True, so the network sees L * 4 separate features. "
-            "Use DNAOneHotTransformer(flatten=False) (the default) before a "
-            "DNACNNClassifier."
-        )
-    lengths = np.fromiter(map(len, _as_sequence_array(X)), dtype=np.int64)
-    if (lengths == encoder.length_).all():
-        return None
-    return lengths, encoder._shifts(lengths), encoder.length_
-
-
-def _align(scores: np.ndarray, placement):
-    """Cut per-sequence scores back to each input sequence's own positions."""
-    if placement is None:
-        return scores
-    lengths, shifts, L = placement
-    aligned = []
-    for row, length, shift in zip(scores, lengths, shifts, strict=True):
-        model_pos = np.arange(length) + shift
-        inside = (model_pos >= 0) & (model_pos < L)
-        values = np.full((length, *row.shape[1:]), np.nan, dtype=np.float32)
-        values[inside] = row[model_pos[inside]]
-        aligned.append(values)
-    return aligned
-
-
-def _target_indices(classifier, X, target) -> np.ndarray:
-    classes = np.asarray(classifier.classes_).tolist()
-    if target is None:
-        if len(classes) == 2:
-            return np.ones(len(X), dtype=np.int32)
-        return classifier.predict_proba(X).argmax(axis=1).astype(np.int32)
-    matches = [i for i, c in enumerate(classes) if c == target]
-    if not matches:
-        raise ValueError(f"target {target!r} is not one of the classes {classes!r}.")
-    return np.full(len(X), matches[0], dtype=np.int32)
-
-
 def _baseline(baseline, shape) -> np.ndarray:
     if baseline is None:
         return np.zeros(shape, dtype=np.float32)
@@ -340,10 +263,6 @@ def _baseline(baseline, shape) -> np.ndarray:
 
 
 def _batched(fn, X: np.ndarray, targets: np.ndarray, batch_size: int) -> np.ndarray:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, Integral):
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
     parts = [
         fn(X[i : i + batch_size], targets[i : i + batch_size]).numpy()
         for i in range(0, len(X), batch_size)
@@ -360,19 +279,13 @@ def _compiled(model, output: str) -> dict:
 
 
 def _compile(model, output: str) -> dict:
-    import keras
     import tensorflow as tf
 
     # The functions hold the model weakly: _COMPILED is keyed by the model, so
     # a strong reference here would keep every explained model alive.
     model_ref = weakref.ref(model)
     if output == "logit":
-        last = model.layers[-1]
-        hidden = keras.Model(model.inputs, model.layers[-2].output)
-
-        def score(x):
-            return tf.matmul(hidden(x, training=False), last.kernel) + last.bias
-
+        score = logit_function(model)
     else:
 
         def score(x):

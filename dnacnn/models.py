@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
-__all__ = ["build_cnn", "ARCHITECTURE_PARAMS", "POOLINGS"]
+__all__ = [
+    "build_cnn",
+    "first_conv",
+    "logit_function",
+    "ARCHITECTURE_PARAMS",
+    "POOLINGS",
+]
 
 #: Accepted values of ``pooling``: what follows the last convolution.
 POOLINGS = ("global_max", "global_average", "max", "none")
@@ -165,3 +171,44 @@ def _check_architecture(
             f"pool_size={pool_size}; use a smaller pool_size or "
             "pooling='global_max'."
         )
+
+
+# --------------------------------------------------------------------------
+# the network's layout, for the code that explains it
+# --------------------------------------------------------------------------
+def first_conv(model):
+    """The first ``Conv1D`` layer of ``model`` (the layer that reads the bases).
+
+    Raises
+    ------
+    ValueError
+        If the network has no ``Conv1D`` layer.
+    """
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv1D):
+            return layer
+    raise ValueError(
+        f"The network {model.name!r} has no Conv1D layer; filter motifs and the "
+        "default seed width need one."
+    )
+
+
+def logit_function(model):
+    """A function of a batch giving the output layer's values before activation.
+
+    For a softmax (or sigmoid) output these are the logits; for a linear
+    output, the output itself.  The function holds the layers, not ``model``.
+    """
+    import keras
+
+    last = model.layers[-1]
+    activation = getattr(last, "activation", None)
+    if activation is None or activation is keras.activations.linear:
+        hidden = keras.Model(model.inputs, last.output)
+        return lambda x: hidden(x, training=False)
+    hidden = keras.Model(model.inputs, model.layers[-2].output)
+    return lambda x: (
+        keras.ops.matmul(hidden(x, training=False), last.kernel) + last.bias
+    )

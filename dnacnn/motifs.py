@@ -22,6 +22,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import _safe_indexing
 
+from ._fitted import resolve, target_indices
+from .models import first_conv
 from .preprocessing import (
     _as_sequence_array,
     decode_one_hot,
@@ -652,8 +654,6 @@ def _resolve(estimator, X):
     ``placement`` is ``(lengths, shifts, L)`` when the Pipeline's encoder
     padded or cut the sequences (see :func:`dnacnn.interpret._placement`).
     """
-    from .interpret import _resolve
-
     # a misshapen one-hot X: name the shapes (the classifier counts "features")
     shape, expected = getattr(X, "shape", ()), getattr(estimator, "input_shape_", None)
     if expected is not None and len(shape) == 3 and shape[1:] != tuple(expected):
@@ -661,8 +661,8 @@ def _resolve(estimator, X):
             f"The classifier was fitted on sequences of shape {tuple(expected)}, "
             f"got {shape[1:]}."
         )
-    classifier, X_model, placement = _resolve(estimator, X)
-    return classifier, X_model.astype(np.float32, copy=False), placement
+    resolved = resolve(estimator, X)
+    return resolved.network, resolved.X, resolved.placement
 
 
 def _check_acgt(X_model) -> None:
@@ -674,18 +674,6 @@ def _check_acgt(X_model) -> None:
         )
 
 
-def _first_conv(model):
-    import keras
-
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv1D):
-            return layer
-    raise ValueError(
-        f"The network {model.name!r} has no Conv1D layer; filter motifs and the "
-        "default seed width need one."
-    )
-
-
 def _is_strings(X) -> bool:
     if isinstance(X, np.ndarray):
         return X.dtype.kind in "USO"
@@ -694,14 +682,12 @@ def _is_strings(X) -> bool:
 
 def _target_label(classifier, target):
     """The class whose motif is wanted: interpret's check; required beyond 2."""
-    from .interpret import _target_indices
-
     classes = np.asarray(classifier.classes_).tolist()
     if target is None and len(classes) != 2:
         raise ValueError(
             f"target is required with {len(classes)} classes; pass one of {classes!r}."
         )
-    [index] = _target_indices(classifier, [None], target)  # one dummy sample
+    [index] = target_indices(classifier, [None], target)  # one dummy sample
     return classes[index]
 
 
@@ -835,7 +821,7 @@ default="gradient_x_input"
     >>> bool(found.mean() > 0.9)
     True
     """
-    from .interpret import _align, saliency
+    from .interpret import saliency
 
     classifier, X_model, placement = _resolve(estimator, X)
     strings = hasattr(estimator, "steps") and _is_strings(X)
@@ -864,8 +850,7 @@ default="gradient_x_input"
     if strings:  # sites in the strings' own coordinates, bases cut by the encoder too
         onehot, lengths, _ = _encode(_safe_indexing(X, used))
         if placement is not None:
-            all_lengths, shifts, L = placement
-            attributions = _align(attributions, (all_lengths[used], shifts[used], L))
+            attributions = placement.take(used).align(attributions)
     else:
         onehot = X_model[used]
         lengths = np.full(len(onehot), onehot.shape[1], dtype=np.int64)
@@ -876,7 +861,7 @@ default="gradient_x_input"
     if width is not None:
         _check_fits(lengths, width, f"width={width}")
     if seed_width is None:
-        kernel = int(_first_conv(classifier.model_).kernel_size[0])
+        kernel = int(first_conv(classifier.model_).kernel_size[0])
         seed_width = max(_DEFAULT_SEED_WIDTH, kernel + 6)
         seed_width = min(seed_width, int(lengths.min()))
     else:
@@ -1079,7 +1064,7 @@ def filter_motifs(
         raise ValueError(f"threshold must be in [0, 1], got {threshold!r}.")
     min_sites = _check_int(min_sites, "min_sites", low=1)
     batch_size = _check_int(batch_size, "batch_size", low=1)
-    conv = _first_conv(classifier.model_)
+    conv = first_conv(classifier.model_)
     if tuple(conv.strides) != (1,) or tuple(conv.dilation_rate) != (1,):
         raise ValueError(
             f"filter_motifs needs a first Conv1D with strides=1 and "
@@ -1131,7 +1116,7 @@ def filter_motifs(
     order = np.argsort(columns[0], kind="stable")  # filter, sequence, start
     f, seq, start, score, letters = (column[order] for column in columns)
     if placement is not None:
-        start = start - placement[1][seq]  # the encoder's shift of each sequence
+        start = start - placement.offsets[seq]  # the encoder's shift of each sequence
     bounds = np.searchsorted(f, np.arange(n_filters + 1))
     motifs = []
     for index in range(n_filters):

@@ -535,6 +535,38 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
             np.take(blocks, index, axis=0, out=out_blocks[start:stop], mode="wrap")
         return out.reshape(n, -1) if self.flatten else out
 
+    def get_offsets(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Where each sequence of ``X`` lies in its encoding.
+
+        Base ``j`` of sequence ``i`` is encoded at position ``j +
+        offsets[i]`` of ``transform(X)[i]``; positions outside ``[0,
+        length_)`` were cut by truncation.
+
+        Parameters
+        ----------
+        X : array-like of str of shape (n_samples,)
+            DNA sequences, as given to :meth:`transform`.
+
+        Returns
+        -------
+        lengths : ndarray of shape (n_samples,)
+            The length of each sequence.
+        offsets : ndarray of shape (n_samples,)
+            The shift of each sequence by padding (> 0) or truncation (< 0).
+
+        Examples
+        --------
+        >>> from dnacnn import DNAOneHotTransformer
+        >>> enc = DNAOneHotTransformer(length=6, padding="left").fit(["ACGT"])
+        >>> enc.get_offsets(["ACGT", "A"])
+        (array([4, 1]), array([2, 5]))
+        """
+        check_is_fitted(self, "length_")
+        self._check_params()
+        seqs = _as_sequence_array(X)
+        lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+        return lengths, self._shifts(lengths)
+
     def _shifts(self, lengths: np.ndarray) -> np.ndarray:
         """Offset from each sequence's position to its output position."""
         L = self.length_

@@ -232,5 +232,5 @@ def test_bad_input_gets_clear_errors(model, data):
         saliency(model, X[:2], reduce="max")
     with pytest.raises(ValueError, match="baseline must have the shape"):
         saliency(model, X[:2], method="integrated_gradients", baseline=np.zeros(3))
-    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+    with pytest.raises(ValueError, match="batch_size == 0, must be >= 1"):
         saliency(model, X[:2], batch_size=0)
