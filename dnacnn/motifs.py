@@ -23,9 +23,9 @@ import numpy as np
 from sklearn.utils import _safe_indexing
 
 from ._fitted import resolve, target_indices
+from ._sequences import as_sequence_array
 from .models import first_conv
 from .preprocessing import (
-    _as_sequence_array,
     decode_one_hot,
     one_hot_encode,
     reverse_complement,
@@ -556,7 +556,7 @@ def _encode(X, *, single_ok: bool = True):
             raise ValueError("Expected several sequences, got one.")
         lengths = np.full(onehot.shape[0], onehot.shape[1], dtype=np.int64)
         return onehot.astype(np.float32, copy=False), lengths, single
-    seqs = _as_sequence_array(X)
+    seqs = as_sequence_array(X)
     onehot = one_hot_encode(seqs, handle_unknown="ignore", padding="right")
     lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
     return onehot, lengths, False

@@ -15,6 +15,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._sequences import as_sequence_array, check_entries, describe
+
 __all__ = [
     "DNAOneHotTransformer",
     "decode_one_hot",
@@ -156,95 +158,13 @@ def _block_table(alphabet: str, ambiguity: str, dtype_str: str, per_block: int):
 # --------------------------------------------------------------------------
 # input validation: array-like of str -> uint8 matrix of character codes
 # --------------------------------------------------------------------------
-def _describe(value) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
-def _check_entries(seqs: np.ndarray) -> type:
-    """Check that every entry is a str (or every one bytes); return which."""
-    kinds = set(map(type, seqs))
-    if kinds <= {str, np.str_}:
-        return str
-    if kinds <= {bytes, np.bytes_}:
-        return bytes
-    for index, value in enumerate(seqs):
-        if isinstance(value, str | bytes):
-            continue
-        if (
-            value is None
-            or (isinstance(value, float) and np.isnan(value))
-            or type(value).__name__ in ("NAType", "NaTType")  # pandas
-        ):
-            raise ValueError(
-                f"Sequence {index} is missing ({value!r}). Every entry must be a "
-                "DNA string; drop or fill missing values first."
-            )
-        if isinstance(value, list | tuple | np.ndarray):
-            raise TypeError(
-                f"Sequence {index} is a {type(value).__name__}, not a string: "
-                "nested sequences are not supported. Pass one string per "
-                "sequence, e.g. ''.join(bases)."
-            )
-        raise TypeError(
-            f"Sequence {index} is {_describe(value)}; every entry must be a str "
-            "(or every entry bytes)."
-        )
-    raise TypeError(
-        "Sequences mix str and bytes entries; pass all of one kind "
-        f"(found {sorted(k.__name__ for k in kinds)})."
-    )
-
-
-def _as_sequence_array(X) -> np.ndarray:
-    """Turn the accepted array-likes into a 1-D array of sequences."""
-    if isinstance(X, str | bytes):
-        raise TypeError(
-            "Expected an array-like of sequences, got a single "
-            f"{type(X).__name__} {X[:20]!r}{'...' if len(X) > 20 else ''}. "
-            "Wrap it in a list: [sequence]."
-        )
-    if hasattr(X, "iloc") and hasattr(X, "columns"):  # pandas DataFrame
-        if X.shape[1] != 1:
-            raise ValueError(
-                f"Expected a single column of sequences, got a DataFrame with "
-                f"{X.shape[1]} columns {list(X.columns)!r}; select one, e.g. "
-                "df['sequence']."
-            )
-        X = X.iloc[:, 0]
-    if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):  # pandas Series
-        X = X.to_numpy(dtype=object)
-    if not isinstance(X, np.ndarray):
-        if not hasattr(X, "__len__") or isinstance(X, dict | set):
-            raise TypeError(
-                "Expected an array-like of sequences (list, tuple, 1-D array, "
-                f"pandas Series or one-column DataFrame), got {type(X).__name__}."
-            )
-        seqs = np.empty(len(X), dtype=object)
-        seqs[:] = list(X)
-        return seqs
-    if X.dtype.kind not in "USO":
-        raise TypeError(
-            f"Expected sequences as strings, got a numeric array of dtype "
-            f"{X.dtype} and shape {X.shape}. To decode one-hot arrays use "
-            "inverse_transform or decode_one_hot."
-        )
-    if X.ndim == 2 and X.shape[1] == 1:
-        X = X[:, 0]
-    if X.ndim != 1:
-        raise ValueError(
-            "Expected a 1-D array of sequences (or a single column), got an "
-            f"array of shape {X.shape}."
-        )
-    return X
-
-
 def _to_codes(X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate ``X``; return (sequences, codes ``(n, W)`` uint8, lengths)."""
-    seqs = _as_sequence_array(X)
+    seqs = as_sequence_array(X)
     if seqs.shape[0] == 0:
         raise ValueError("Expected at least one sequence, got an empty input.")
     if seqs.dtype.kind == "O":
-        kind = _check_entries(seqs)
+        kind = check_entries(seqs)
         lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
     elif seqs.dtype.kind == "U":
         kind, lengths = str, np.char.str_len(seqs).astype(np.int64)
@@ -563,7 +483,7 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         """
         check_is_fitted(self, "length_")
         self._check_params()
-        seqs = _as_sequence_array(X)
+        seqs = as_sequence_array(X)
         lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
         return lengths, self._shifts(lengths)
 
@@ -846,7 +766,7 @@ def reverse_complement(sequences, *, alphabet: str = "ACGT"):
                 "reverse complements need e.g. 'ACGT' or 'ACGU'."
             ) from None
         return sequences[..., ::-1, order]
-    seqs = _as_sequence_array(sequences)
+    seqs = as_sequence_array(sequences)
     result = [_reverse_complement_str(s, i, rna) for i, s in enumerate(seqs)]
     if isinstance(sequences, np.ndarray):
         out = np.empty(len(result), dtype=object)
@@ -867,7 +787,7 @@ _COMPLEMENTABLE = frozenset("".join(_COMPLEMENT) + "".join(_COMPLEMENT).lower())
 
 def _reverse_complement_str(seq, index: int, rna: bool = False) -> str:
     if not isinstance(seq, str):
-        raise TypeError(f"Sequence {index} is {_describe(seq)}, not a str.")
+        raise TypeError(f"Sequence {index} is {describe(seq)}, not a str.")
     result = seq.translate(_TRANSLATION[rna])[::-1]
     unknown = set(seq) - _COMPLEMENTABLE
     if unknown:

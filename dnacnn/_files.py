@@ -1,0 +1,84 @@
+"""Writing files so that nothing a user had is lost when a write fails.
+
+Every file dnacnn writes goes to a temporary file in the destination's folder
+first and replaces the destination with :func:`os.replace` only once it is
+complete, as :func:`dnacnn.fetch_primer` does with downloads: a full disk, a
+file-size limit, an exception or Ctrl-C leave the old file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = ["atomic_path", "atomic_write", "check_writable"]
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path to write to; it becomes ``path`` when the block ends.
+
+    The temporary file lies in ``path``'s folder (so that the final rename
+    stays on one file system) and is removed if the block raises anything,
+    ``KeyboardInterrupt`` included.  The new file gets the permissions a
+    newly created file gets (the umask's), not ``mkstemp``'s 0600.
+    """
+    path = Path(path)
+    descriptor, temp = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".part", dir=path.parent
+    )
+    os.close(descriptor)
+    temp = Path(temp)
+    try:
+        yield temp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8"
+) -> None:
+    """Write ``data`` (text or bytes) to ``path`` atomically."""
+    with atomic_path(path) as temp:
+        if isinstance(data, bytes):
+            temp.write_bytes(data)
+        else:
+            temp.write_text(data, encoding=encoding)
+
+
+def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Path:
+    """Check, before any long work, that a file can be written at ``path``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is a folder.
+    OSError
+        If its folder does not exist or cannot be written (the message is a
+        sentence naming the path).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"the {what} {str(path)!r} is a folder; give a file name.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise OSError(
+            f"cannot write the {what} {str(path)!r}: its folder {str(folder)!r} "
+            "does not exist."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OSError(
+            f"cannot write the {what} {str(path)!r}: the folder {str(folder)!r} "
+            "is not writable."
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OSError(f"cannot write the {what} {str(path)!r}: it is read-only.")
+    return path
