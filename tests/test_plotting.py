@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -70,15 +68,6 @@ def glyphs_by_position(ax) -> dict[int, list]:
 
 def height(patch) -> float:
     return float(patch.get_path().get_extents().height)
-
-
-def test_module_imports_neither_keras_nor_tensorflow():
-    code = (
-        "import sys, dnacnn.plotting; "
-        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules; "
-        "assert 'matplotlib.pyplot' not in sys.modules"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # --------------------------------------------------------------------------
