@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dnacnn import datasets
 from dnacnn.datasets import (
+    _primer,
     fetch_primer,
     get_data_home,
     load_sequences,
@@ -27,7 +27,7 @@ from dnacnn.datasets import (
 from dnacnn.exceptions import DNACNNWarning
 
 MOTIF = "CGACCGAACTCC"
-PRIMER_SHA256 = {remote.filename: remote.sha256 for remote in datasets._PRIMER_FILES}
+PRIMER_SHA256 = {remote.filename: remote.sha256 for remote in _primer.PRIMER_FILES}
 
 
 def revcomp(sequence: str) -> str:
@@ -225,13 +225,20 @@ def test_make_motif_dataset_pwm_negatives_lack_consensus():
             "Row 2 of the PWM.*sums to 1.5",
         ),
         ({"motif": [[np.nan, 0.5, 0.5, 0]]}, ValueError, "Row 0 of the PWM"),
-        ({"gc_content": 1.5}, ValueError, r"gc_content must be in \[0, 1\], got 1.5"),
-        ({"gc_content": float("nan")}, ValueError, "gc_content must be in"),
-        ({"gc_content": "0.5"}, TypeError, "gc_content must be a float"),
-        ({"positive_fraction": -0.1}, ValueError, "positive_fraction must be in"),
-        ({"n_samples": 0}, ValueError, "n_samples must be >= 1, got 0"),
-        ({"n_samples": 10.0}, TypeError, "n_samples must be an int"),
-        ({"length": 0}, ValueError, "length must be >= 1"),
+        ({"gc_content": 1.5}, ValueError, r"gc_content == 1.5, must be <= 1.0"),
+        ({"gc_content": float("nan")}, ValueError, "gc_content must be a finite"),
+        ({"gc_content": "0.5"}, TypeError, "gc_content must be a number, got str"),
+        ({"gc_content": True}, TypeError, "gc_content must be a number, got bool"),
+        (
+            {"positive_fraction": -0.1},
+            ValueError,
+            r"positive_fraction == -0.1, must be >= 0.0",
+        ),
+        ({"n_samples": 0}, ValueError, r"n_samples == 0, must be >= 1\."),
+        ({"n_samples": 10.0}, TypeError, "n_samples must be an int, got float 10.0"),
+        ({"n_samples": np.int64(0)}, ValueError, "n_samples == 0, must be >= 1"),
+        ({"length": 0}, ValueError, r"length == 0, must be >= 1\."),
+        ({"length": False}, TypeError, "length must be an int, got bool"),
     ],
 )
 def test_make_motif_dataset_errors(kwargs, error, match):
@@ -368,11 +375,11 @@ class Server:
 
 def point_primer_at(monkeypatch, base_url: str) -> None:
     monkeypatch.setattr(
-        datasets,
-        "_PRIMER_FILES",
+        _primer,
+        "PRIMER_FILES",
         tuple(
             remote._replace(url=f"{base_url}/{remote.filename}")
-            for remote in datasets._PRIMER_FILES
+            for remote in _primer.PRIMER_FILES
         ),
     )
 
