@@ -42,7 +42,7 @@ def _lines(path: str, compressed: bool) -> Iterator[tuple[int, str]]:
             path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline=None
         ) as file:
             for number, line in enumerate(file, start=1):  # noqa: B007
-                bad = _UNDECODABLE.search(line)
+                bad = None if line.isascii() else _UNDECODABLE.search(line)
                 if bad:
                     byte = ord(bad.group()) - 0xDC00
                     hint = ""
