@@ -6,19 +6,21 @@ import gzip
 import hashlib
 import http.server
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import threading
+import time
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from dnacnn import datasets
 from dnacnn.datasets import (
+    _primer,
     fetch_primer,
     get_data_home,
     load_sequences,
@@ -27,7 +29,7 @@ from dnacnn.datasets import (
 from dnacnn.exceptions import DNACNNWarning
 
 MOTIF = "CGACCGAACTCC"
-PRIMER_SHA256 = {remote.filename: remote.sha256 for remote in datasets._PRIMER_FILES}
+PRIMER_SHA256 = {remote.filename: remote.sha256 for remote in _primer.PRIMER_FILES}
 
 
 def revcomp(sequence: str) -> str:
@@ -225,13 +227,20 @@ def test_make_motif_dataset_pwm_negatives_lack_consensus():
             "Row 2 of the PWM.*sums to 1.5",
         ),
         ({"motif": [[np.nan, 0.5, 0.5, 0]]}, ValueError, "Row 0 of the PWM"),
-        ({"gc_content": 1.5}, ValueError, r"gc_content must be in \[0, 1\], got 1.5"),
-        ({"gc_content": float("nan")}, ValueError, "gc_content must be in"),
-        ({"gc_content": "0.5"}, TypeError, "gc_content must be a float"),
-        ({"positive_fraction": -0.1}, ValueError, "positive_fraction must be in"),
-        ({"n_samples": 0}, ValueError, "n_samples must be >= 1, got 0"),
-        ({"n_samples": 10.0}, TypeError, "n_samples must be an int"),
-        ({"length": 0}, ValueError, "length must be >= 1"),
+        ({"gc_content": 1.5}, ValueError, r"gc_content == 1.5, must be <= 1.0"),
+        ({"gc_content": float("nan")}, ValueError, "gc_content must be a finite"),
+        ({"gc_content": "0.5"}, TypeError, "gc_content must be a number, got str"),
+        ({"gc_content": True}, TypeError, "gc_content must be a number, got bool"),
+        (
+            {"positive_fraction": -0.1},
+            ValueError,
+            r"positive_fraction == -0.1, must be >= 0.0",
+        ),
+        ({"n_samples": 0}, ValueError, r"n_samples == 0, must be >= 1\."),
+        ({"n_samples": 10.0}, TypeError, "n_samples must be an int, got float 10.0"),
+        ({"n_samples": np.int64(0)}, ValueError, "n_samples == 0, must be >= 1"),
+        ({"length": 0}, ValueError, r"length == 0, must be >= 1\."),
+        ({"length": False}, TypeError, "length must be an int, got bool"),
     ],
 )
 def test_make_motif_dataset_errors(kwargs, error, match):
@@ -278,6 +287,29 @@ def test_get_data_home_default_and_tilde(tmp_path, monkeypatch):
     assert get_data_home() == str(tmp_path / "dnacnn_data")
     assert (tmp_path / "dnacnn_data").is_dir()
     assert get_data_home("~/elsewhere") == str(tmp_path / "elsewhere")
+
+
+def test_get_data_home_is_a_file_names_its_source(tmp_path, monkeypatch):
+    # Regression: a bare "FileExistsError: [Errno 17] File exists" before.
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("not a folder")
+    monkeypatch.setenv("DNACNN_DATA", str(not_a_folder))
+    with pytest.raises(OSError) as excinfo:
+        get_data_home()
+    message = str(excinfo.value)
+    assert f"{str(not_a_folder)!r} (from DNACNN_DATA)" in message
+    assert "it exists and is not a folder" in message
+    assert "Set the DNACNN_DATA environment variable (or pass data_home=)" in message
+    with pytest.raises(OSError, match="from data_home"):
+        fetch_primer(data_home=not_a_folder / "below")
+    assert not_a_folder.read_text() == "not a folder"
+
+
+def test_get_data_home_type():
+    with pytest.raises(TypeError, match="data_home must be a str or os.PathLike"):
+        get_data_home(42)
+    with pytest.raises(TypeError, match="data_home must be a str or os.PathLike"):
+        get_data_home(b"/tmp/cache")
 
 
 # --------------------------------------------------------------------------
@@ -368,11 +400,11 @@ class Server:
 
 def point_primer_at(monkeypatch, base_url: str) -> None:
     monkeypatch.setattr(
-        datasets,
-        "_PRIMER_FILES",
+        _primer,
+        "PRIMER_FILES",
         tuple(
             remote._replace(url=f"{base_url}/{remote.filename}")
-            for remote in datasets._PRIMER_FILES
+            for remote in _primer.PRIMER_FILES
         ),
     )
 
@@ -483,6 +515,138 @@ def test_fetch_primer_unreachable_server(tmp_path, monkeypatch):
     assert cache_listing(data_home) == []
 
 
+@pytest.fixture
+def serve_synthetic(tmp_path, monkeypatch, serve):
+    """Serve small stand-ins for the primer files, with their own digests."""
+    folder = tmp_path / "synthetic"
+    folder.mkdir()
+    (folder / "sequences.txt").write_text("ACGTACGTAC\n" * 300)
+    (folder / "labels.txt").write_text("0\n1\n" * 150)
+    server = serve(folder)
+    monkeypatch.setattr(
+        _primer,
+        "PRIMER_FILES",
+        tuple(
+            remote._replace(sha256=sha256(folder / remote.filename))
+            for remote in _primer.PRIMER_FILES
+        ),
+    )
+    return server
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_fetch_primer_cache_files_follow_the_umask(serve_synthetic, tmp_path, umask):
+    # Regression: the cached files kept mkstemp's 0600.
+    previous = os.umask(umask)
+    try:
+        sequences, target = fetch_primer(data_home=tmp_path / "home", return_X_y=True)
+    finally:
+        os.umask(previous)
+    assert sequences.shape == (300,) and target.sum() == 150
+    for name in ("sequences.txt", "labels.txt"):
+        mode = (tmp_path / "home" / "primer" / name).stat().st_mode & 0o777
+        assert mode == 0o666 & ~umask
+
+
+def test_fetch_primer_removes_stale_part_files(serve_synthetic, tmp_path):
+    # Regression: a download killed by SIGKILL left its .part file for ever.
+    folder = tmp_path / "home" / "primer"
+    folder.mkdir(parents=True)
+    stale = folder / ".sequences.txt.k1ll3d.part"
+    live = folder / ".labels.txt.l1ve.part"  # another process downloading now
+    other = folder / ".notes.txt.x.part"  # not ours
+    for path in (stale, live, other):
+        path.write_text("ACG")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    os.utime(other, (an_hour_ago, an_hour_ago))
+    fetch_primer(data_home=tmp_path / "home")
+    assert cache_listing(tmp_path / "home") == [
+        live.name,
+        other.name,
+        "labels.txt",
+        "sequences.txt",
+    ]
+    # A cached data set is loaded without network, and still cleans up.
+    os.utime(live, (an_hour_ago, an_hour_ago))
+    fetch_primer(data_home=tmp_path / "home", download_if_missing=False)
+    assert live.name not in cache_listing(tmp_path / "home")
+
+
+def test_fetch_primer_primer_folder_is_a_file(tmp_path):
+    (tmp_path / "primer").write_text("oops")
+    with pytest.raises(OSError) as excinfo:
+        fetch_primer(data_home=tmp_path)
+    message = str(excinfo.value)
+    assert f"Could not create the folder {str(tmp_path / 'primer')!r}" in message
+    assert "DNACNN_DATA" in message
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root writes into read-only folders",
+)
+def test_fetch_primer_unwritable_data_home(serve_synthetic, tmp_path):
+    # Regression: a bare PermissionError traceback from mkstemp.
+    home = tmp_path / "home"
+    (home / "primer").mkdir(parents=True)
+    (home / "primer").chmod(0o555)
+    try:
+        with pytest.raises(PermissionError) as excinfo:
+            fetch_primer(data_home=home)
+        assert cache_listing(home) == []
+    finally:
+        (home / "primer").chmod(0o755)
+    message = str(excinfo.value)
+    assert "Could not write 'sequences.txt'" in message
+    assert "DNACNN_DATA" in message and str(home) in message
+
+    # A read-only cache that holds the files is enough.
+    fetch_primer(data_home=home)
+    (home / "primer").chmod(0o555)
+    try:
+        sequences = fetch_primer(data_home=home, download_if_missing=False).sequences
+    finally:
+        (home / "primer").chmod(0o755)
+    assert sequences.shape == (300,)
+
+
+WRITE_LIMITED_FETCH = """
+import resource, signal, sys
+from pathlib import Path
+from dnacnn.datasets import _primer, fetch_primer
+base_url, home = sys.argv[1:]
+_primer.PRIMER_FILES = tuple(
+    remote._replace(url=f"{base_url}/{remote.filename}")
+    for remote in _primer.PRIMER_FILES
+)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit: EFBIG
+hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, hard))
+try:
+    fetch_primer(data_home=home)
+except OSError as exc:
+    print(type(exc).__name__, exc)
+print(sorted(p.name for p in (Path(home) / "primer").iterdir()))
+"""
+
+
+def test_fetch_primer_write_failure_is_not_a_download_error(serve_synthetic, tmp_path):
+    # A full disk (here: a file-size limit) while downloading. Regression: it
+    # was reported as "Could not download ... from <url>".
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-c", WRITE_LIMITED_FETCH, serve_synthetic.url, str(home)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    message, listing = result.stdout.strip().splitlines()
+    assert message.startswith("OSError Could not write 'sequences.txt' in the data ")
+    assert "File too large" in message and "DNACNN_DATA" in message
+    assert listing == "[]"  # no partial file, no temporary file
+
+
 # --------------------------------------------------------------------------
 # load_sequences
 # --------------------------------------------------------------------------
@@ -498,7 +662,7 @@ def write(path: Path, text: str, *, compress: bool = False, newline: str = "\n")
 
 
 @pytest.mark.parametrize("compress", [False, True])
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_load_sequences_plain(tmp_path, compress, newline):
     path = write(tmp_path / "seqs.txt", PLAIN, compress=compress, newline=newline)
     sequences = load_sequences(path)
@@ -509,7 +673,7 @@ def test_load_sequences_plain(tmp_path, compress, newline):
 
 
 @pytest.mark.parametrize("compress", [False, True])
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_load_sequences_fasta(tmp_path, compress, newline):
     # Named .dat on purpose: the format and compression come from the content.
     path = write(tmp_path / "seqs.dat", FASTA, compress=compress, newline=newline)
@@ -571,6 +735,119 @@ def test_load_sequences_missing_file(tmp_path):
 def test_load_sequences_path_type():
     with pytest.raises(TypeError, match="path must be a str or os.PathLike"):
         load_sequences(42)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+@pytest.mark.parametrize(
+    ("text", "expected", "ids"),
+    [
+        (FASTA, ["ACGTAC", "GG", "TTA"], ["seq1", "seq2", "seq3"]),
+        (">only\nACGT\n", ["ACGT"], ["only"]),
+        (PLAIN, ["ACGT", "ccgg", "TTTTA"], None),
+    ],
+)
+def test_load_sequences_byte_order_mark(tmp_path, compress, text, expected, ids):
+    # Regression: the BOM hid the first '>', so a FASTA header became a sequence.
+    path = tmp_path / "bom.fa"
+    data = text.encode("utf-8-sig")
+    path.write_bytes(gzip.compress(data) if compress else data)
+    sequences, found_ids = load_sequences(path, return_ids=True)
+    assert sequences.tolist() == expected
+    assert found_ids is None if ids is None else found_ids.tolist() == ids
+
+
+def test_load_sequences_cr_only_line_numbers(tmp_path):
+    # Old Mac line endings are line breaks, also in the line numbers of errors.
+    path = write(tmp_path / "mac.fa", ">a\nACGT\n\n>b\n>c\nGG\n", newline="\r")
+    with pytest.raises(ValueError, match=r"record 'b' \(header on line 4\)"):
+        load_sequences(path)
+
+
+def numbered_fasta(n_records: int) -> bytes:
+    """Records '>s<i>' of one line 'ACGTACGTAC': record i's header is line 2i+1."""
+    return "".join(f">s{i}\nACGTACGTAC\n" for i in range(n_records)).encode()
+
+
+@pytest.mark.parametrize(
+    ("damage", "parse_error"),
+    [
+        (b">  ", "record 's178' (header on line 357) has no sequence"),
+        (b"\x00", "line 358 contains a NUL byte"),
+        (b"\xff", "line 358 is not valid UTF-8"),
+    ],
+)
+def test_load_sequences_corrupt_gzip_is_reported_as_corrupt(
+    tmp_path, damage, parse_error
+):
+    # Regression: damage inside a gzip stream was reported as the FASTA error
+    # that the garbage it decompressed to produced first.
+    data = numbered_fasta(400)
+    compressed = bytearray(gzip.compress(data, compresslevel=0))  # stored blocks
+    start = compressed.index(b"ACGTACGTAC\n>s179\n")  # line 358: the 179th sequence
+    compressed[start : start + len(damage)] = damage
+    path = tmp_path / "reads.fa.gz"
+    path.write_bytes(bytes(compressed))
+    with pytest.raises(ValueError) as excinfo:
+        load_sequences(path)
+    message = str(excinfo.value)
+    assert message.startswith(f"{str(path)!r} starts like a gzip file but cannot")
+    assert "corrupt or truncated (BadGzipFile: CRC check failed" in message
+    assert parse_error in message  # what the garbage looked like, as a hint
+
+
+def test_load_sequences_truncated_gzip(tmp_path):
+    path = tmp_path / "reads.fa.gz"
+    whole = gzip.compress(numbered_fasta(4000))
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ValueError) as excinfo:
+        load_sequences(path)
+    message = str(excinfo.value)
+    assert message.startswith(f"{str(path)!r} starts like a gzip file but cannot")
+    assert "EOFError: Compressed file ended before" in message
+    assert re.search(r"; \d+ lines were read before the damage\)", message)
+
+
+def test_load_sequences_empty_gzip(tmp_path):
+    path = tmp_path / "empty.txt.gz"
+    path.write_bytes(gzip.compress(b""))
+    with pytest.raises(ValueError, match="gzip file that decompresses to no sequence"):
+        load_sequences(path)
+    path.write_bytes(b"\x1f\x8b")  # the magic number and nothing else
+    with pytest.raises(ValueError, match="empty.txt.gz.*corrupt or truncated"):
+        load_sequences(path)
+
+
+def test_load_sequences_folder(tmp_path):
+    # Regression: "[Errno 21] Is a directory" without saying what to give.
+    with pytest.raises(IsADirectoryError, match="is a folder, not a file; give the"):
+        load_sequences(tmp_path)
+
+
+def test_load_sequences_repeated_fasta_id(tmp_path):
+    path = write(tmp_path / "dup.fa", ">a x\nAC\n>b\nGG\n>a y\nTT\n>a\nCC\n")
+    with pytest.warns(DNACNNWarning) as record:
+        sequences, ids = load_sequences(path, return_ids=True)
+    assert sequences.tolist() == ["AC", "GG", "TT", "CC"]
+    assert ids.tolist() == ["a", "b", "a", "a"]
+    messages = [str(w.message) for w in record]
+    assert len(messages) == 2
+    assert "id 'a' on line 5 repeats the id of the record on line 1" in messages[0]
+    assert "id 'a' on line 7 repeats the id of the record on line 1" in messages[1]
+    assert all(w.filename == __file__ for w in record)  # points at the caller
+
+
+def test_load_sequences_utf16(tmp_path):
+    path = tmp_path / "notepad.fa"
+    path.write_text(FASTA, encoding="utf-16")
+    with pytest.raises(ValueError, match="line 1 is not valid UTF-8.*save it as UTF-8"):
+        load_sequences(path)
+
+
+def test_load_sequences_bad_byte_position(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("ACGT\nAC\u00e9GT\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"line 2 .*byte 0xe9 at column 2, 0-based"):
+        load_sequences(path)
 
 
 def test_import_does_not_load_tensorflow():
