@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from dnacnn import (
     DNACNNClassifier,
@@ -140,6 +142,58 @@ def test_padding_is_removed_and_aligned(model, data):
     scores = saliency(cut, [X[0] + "ACGTA"])
     assert len(scores[0]) == 35
     assert np.isnan(scores[0][:5]).all() and np.isfinite(scores[0][5:]).all()
+
+
+def _strip(X):
+    return [s.strip() for s in X]
+
+
+def test_steps_before_the_encoder_set_the_placement(model, data):
+    # Regression: the placement was computed from the Pipeline's raw input, so
+    # a 20-base sequence with 3 leading spaces got 23 scores, shifted by 3.
+    X, _, _ = data
+    raw = ["   " + X[0][:20], X[1][:25] + " \n", "\t" + X[2]]
+    clean = [X[0][:20], X[1][:25], X[2]]
+    encoder = DNAOneHotTransformer(length=30, padding="left").fit(X)
+    stripped = make_pipeline(FunctionTransformer(_strip), encoder, model[-1])
+    stripped[0].fit(raw)
+    plain = make_pipeline(encoder, model[-1])
+    np.testing.assert_array_equal(stripped.predict(raw), plain.predict(clean))
+    scores = saliency(stripped, raw)
+    assert [len(s) for s in scores] == [20, 25, 30]
+    full = model[-1].saliency(encoder.transform(clean))
+    np.testing.assert_array_equal(scores[0], full[0, 10:])
+    np.testing.assert_array_equal(scores[1], full[1, 5:])
+    np.testing.assert_array_equal(scores[2], full[2])
+    effects = in_silico_mutagenesis(stripped, raw, reduce="mean")
+    expected = in_silico_mutagenesis(plain, clean, reduce="mean")
+    assert [len(e) for e in effects] == [20, 25, 30]
+    for got, want in zip(effects, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_column_selector_before_the_encoder(model, data):
+    # Regression: predict worked on a DataFrame, saliency refused it (it read
+    # the sequences from the DataFrame itself, which has two columns).
+    pd = pytest.importorskip("pandas")
+    X, _, _ = data
+    frame = pd.DataFrame({"id": [f"s{i}" for i in range(5)], "sequence": X[:5]})
+    expected = saliency(model, X[:5])
+    for selector in (
+        ColumnTransformer([("sequence", "passthrough", ["sequence"])]),
+        FunctionTransformer(lambda df: df["sequence"]),
+    ):
+        pipeline = make_pipeline(selector.fit(frame), model[0], model[-1])
+        np.testing.assert_array_equal(pipeline.predict(frame), model.predict(X[:5]))
+        np.testing.assert_array_equal(saliency(pipeline, frame), expected)
+    shorter = pd.DataFrame({"id": ["a", "b"], "sequence": [X[0][:20], X[1]]})
+    padded = make_pipeline(
+        FunctionTransformer(lambda df: df["sequence"]),
+        DNAOneHotTransformer(length=30).fit(X),
+        model[-1],
+    )
+    padded[0].fit(shorter)
+    assert [len(s) for s in saliency(padded, shorter)] == [20, 30]
 
 
 def test_targets_string_labels_and_multiclass(data):
