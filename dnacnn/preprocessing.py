@@ -8,9 +8,11 @@ live here; the encoding kernel is in :mod:`dnacnn._codes`, and
 
 from __future__ import annotations
 
+import importlib
 from numbers import Integral
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -27,6 +29,7 @@ from ._codes import (
 )
 from ._decoding import decode_one_hot, reverse_complement
 from ._sequences import as_sequence_array, sequence_lengths
+from ._validation import check_choice
 
 __all__ = [
     "DNAOneHotTransformer",
@@ -35,7 +38,12 @@ __all__ = [
     "reverse_complement",
 ]
 
+_OUTPUTS = ("default", "pandas", "polars")
 
+
+# auto_wrap_output_keys=None: scikit-learn's automatic wrapping of transform's
+# output in a DataFrame cannot leave a 3-D array alone; set_output below wraps
+# the flattened output only.
 class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """One-hot encode DNA sequences for convolutional networks.
 
@@ -97,9 +105,11 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
     :meth:`inverse_transform` therefore drops zero positions on the padded
     side(s) and writes ``N`` for the others, so a run of ``N`` at the padded
     end of a sequence does not come back (with ``ambiguity="fractional"``
-    it does).  ``transform`` never modifies its input, and always returns a
-    numpy array, whatever scikit-learn's ``transform_output`` setting (a 3-D
-    array has no DataFrame form).
+    it does).  ``transform`` never modifies its input.  With ``flatten=True``
+    its output follows :meth:`set_output` and scikit-learn's
+    ``transform_output`` setting (a pandas or polars DataFrame whose columns
+    are :meth:`get_feature_names_out`); the 3-D output of ``flatten=False``
+    is always a numpy array, as it has no DataFrame form.
 
     Examples
     --------
@@ -226,9 +236,11 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         Returns
         -------
         X_encoded : ndarray of shape (n_samples, L, C) or (n_samples, L * C)
-            The one-hot encoding (``L = length_``, ``C = len(alphabet)``).
+            The one-hot encoding (``L = length_``, ``C = len(alphabet)``); the
+            flattened one as a DataFrame if :meth:`set_output` (or
+            ``transform_output``) asks for one.
         """
-        return self._encode(*self._fit(X))
+        return self._wrap(self._encode(*self._fit(X)), X)
 
     def transform(self, X):
         """One-hot encode sequences.
@@ -242,7 +254,8 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         -------
         X_encoded : ndarray of shape (n_samples, L, C) or (n_samples, L * C)
             The one-hot encoding (``L = length_``, ``C = len(alphabet)``), in
-            ``dtype``.
+            ``dtype``; the flattened one as a DataFrame if :meth:`set_output`
+            (or ``transform_output``) asks for one.
 
         Raises
         ------
@@ -254,7 +267,71 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
             For entries that are not strings, or a single string.
         """
         check_is_fitted(self, "length_")
-        return self._encode(*to_codes(X))
+        return self._wrap(self._encode(*to_codes(X)), X)
+
+    def set_output(self, *, transform: str | None = None):
+        """Choose the container of the flattened output.
+
+        Only the flattened output (``flatten=True``) has a DataFrame form;
+        the 3-D output stays a numpy array whatever the setting, so that a
+        Pipeline holding a CNN can still be ``set_output(transform="pandas")``.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            ``"pandas"`` or ``"polars"``: :meth:`transform` and
+            :meth:`fit_transform` return a DataFrame whose columns are
+            :meth:`get_feature_names_out`; ``"default"``: a numpy array;
+            ``None``: leave the setting as it is (until set, scikit-learn's
+            ``transform_output`` configuration decides).
+
+        Returns
+        -------
+        self : DNAOneHotTransformer
+            The transformer.
+
+        Examples
+        --------
+        >>> from dnacnn import DNAOneHotTransformer
+        >>> enc = DNAOneHotTransformer(flatten=True, dtype="uint8")
+        >>> enc.set_output(transform="pandas").fit_transform(["AC", "GT"])
+           0_A  0_C  0_G  0_T  1_A  1_C  1_G  1_T
+        0    1    0    0    0    0    1    0    0
+        1    0    0    1    0    0    0    0    1
+        """
+        if transform is None:
+            return self
+        check_choice(transform, "transform", _OUTPUTS)
+        # The attribute scikit-learn's own set_output writes: clone() copies
+        # it, so a cloned encoder (GridSearchCV, cross_val_score) keeps it.
+        config = dict(getattr(self, "_sklearn_output_config", {}))
+        config["transform"] = transform
+        self._sklearn_output_config = config
+        return self
+
+    def _wrap(self, out: np.ndarray, X):
+        """``out`` in the container set_output or transform_output asks for."""
+        if out.ndim != 2:
+            return out
+        container = getattr(self, "_sklearn_output_config", {}).get(
+            "transform", get_config()["transform_output"]
+        )
+        if container == "default":
+            return out
+        try:
+            library = importlib.import_module(container)
+        except ImportError as exc:
+            raise ImportError(
+                f"transform output {container!r} needs {container}, which is not "
+                f"installed; install it or use set_output(transform='default')."
+            ) from exc
+        columns = self.get_feature_names_out().tolist()
+        if container == "polars":
+            return library.DataFrame(out, schema=columns, orient="row")
+        index = getattr(X, "index", None)
+        if not isinstance(index, library.Index):  # a list's index is a method
+            index = None
+        return library.DataFrame(out, index=index, columns=columns, copy=False)
 
     def _encode(self, seqs, codes, lengths) -> np.ndarray:
         alphabet, dtype = self._check_params()
