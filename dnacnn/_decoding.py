@@ -15,6 +15,7 @@ from ._codes import (
     nucleotide_channels,
 )
 from ._sequences import as_sequence_array, describe
+from ._validation import check_choice
 
 __all__ = ["decode_one_hot", "reverse_complement"]
 
@@ -53,16 +54,17 @@ def decode_one_hot(X, *, alphabet: str = "ACGT", padding: str | None = "right"):
     'RN'
     """
     alphabet = check_alphabet(alphabet)
-    if padding not in (*PADDING, None):
-        raise ValueError(
-            f"padding must be one of 'right', 'left', 'center' or None, "
-            f"got {padding!r}."
-        )
+    check_choice(padding, "padding", (*PADDING, None))
     X = np.asarray(X)
+    if X.dtype.kind not in "fiub":
+        raise TypeError(
+            f"Expected a numeric (one-hot) array, got dtype {X.dtype}. To encode "
+            "sequences use one_hot_encode or DNAOneHotTransformer."
+        )
     single = X.ndim == 2
     if single:
         X = X[None]
-    if X.ndim != 3 or X.shape[-1] != len(alphabet) or X.dtype.kind not in "fiub":
+    if X.ndim != 3 or X.shape[-1] != len(alphabet):
         raise ValueError(
             f"Expected a numeric array of shape (n_samples, L, {len(alphabet)}) "
             f"or (L, {len(alphabet)}) for alphabet {alphabet!r}, got "

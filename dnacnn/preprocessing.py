@@ -29,7 +29,7 @@ from ._codes import (
 )
 from ._decoding import decode_one_hot, reverse_complement
 from ._sequences import as_sequence_array, sequence_lengths
-from ._validation import check_choice
+from ._validation import check_choice, check_int
 
 __all__ = [
     "DNAOneHotTransformer",
@@ -161,25 +161,21 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
     # ---------------------------------------------------------------- params
     def _check_params(self) -> tuple[str, np.dtype]:
         alphabet = check_alphabet(self.alphabet)
-        for name, allowed in (
-            ("handle_unknown", HANDLE_UNKNOWN),
-            ("ambiguity", AMBIGUITY),
-            ("padding", PADDING),
-            ("truncation", TRUNCATION),
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, str) or value not in allowed:
-                raise ValueError(
-                    f"{name} must be one of {', '.join(map(repr, allowed))}; "
-                    f"got {value!r}."
+        check_choice(self.handle_unknown, "handle_unknown", HANDLE_UNKNOWN)
+        check_choice(self.ambiguity, "ambiguity", AMBIGUITY)
+        check_choice(self.padding, "padding", PADDING)
+        check_choice(self.truncation, "truncation", TRUNCATION)
+        if self.length is not None:
+            if isinstance(self.length, bool) or not isinstance(self.length, Integral):
+                raise TypeError(
+                    f"length must be an int or None, got "
+                    f"{type(self.length).__name__} {self.length!r}."
                 )
-        if self.length is not None and (
-            not isinstance(self.length, Integral)
-            or isinstance(self.length, bool)
-            or self.length < 1
-        ):
-            raise ValueError(
-                f"length must be a positive int or None, got {self.length!r}."
+            check_int(self.length, "length", low=1)
+        if not isinstance(self.flatten, bool | np.bool_):
+            raise TypeError(
+                f"flatten must be a bool, got {type(self.flatten).__name__} "
+                f"{self.flatten!r}."
             )
         try:
             dtype = np.dtype(self.dtype)

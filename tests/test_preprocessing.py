@@ -314,8 +314,10 @@ def test_handle_unknown_ignore_encodes_zeros():
         ({"padding": "both"}, ValueError, "padding must be one of"),
         ({"truncation": True}, ValueError, "truncation must be one of"),
         ({"ambiguity": "uniform"}, ValueError, "ambiguity must be one of"),
-        ({"length": 0}, ValueError, "length must be a positive int"),
-        ({"length": 2.5}, ValueError, "length must be a positive int"),
+        ({"length": 0}, ValueError, "length == 0, must be >= 1"),
+        ({"length": 2.5}, TypeError, "length must be an int or None, got float 2.5"),
+        ({"length": "10"}, TypeError, "length must be an int or None, got str"),
+        ({"flatten": "no"}, TypeError, "flatten must be a bool, got str 'no'"),
         ({"dtype": "U4"}, ValueError, "numeric numpy dtype"),
         ({"dtype": "notatype"}, TypeError, "not a numpy dtype"),
         ({"dtype": np.uint8, "ambiguity": "fractional"}, ValueError, "0.5"),
@@ -352,6 +354,8 @@ def test_decode_ties_become_iupac_codes_and_zeros_n():
         decode_one_hot(np.zeros((2, 3, 5)))
     with pytest.raises(ValueError, match="padding must be one of"):
         decode_one_hot(np.zeros((2, 3, 4)), padding="top")
+    with pytest.raises(TypeError, match="numeric .* got dtype <U4.*one_hot_encode"):
+        decode_one_hot(np.array(["ACGT"]))
 
 
 def test_one_hot_encode_single_string_and_params():
