@@ -288,3 +288,17 @@ def test_bad_input_gets_clear_errors(model, data):
         saliency(model, X[:2], method="integrated_gradients", baseline=np.zeros(3))
     with pytest.raises(ValueError, match="batch_size == 0, must be >= 1"):
         saliency(model, X[:2], batch_size=0)
+    # a wrong type is a TypeError, a wrong value a ValueError
+    with pytest.raises(TypeError, match="batch_size must be an int, got str '8'"):
+        in_silico_mutagenesis(model, X[:2], batch_size="8")
+    with pytest.raises(TypeError, match="steps must be an int, got float 2.5"):
+        saliency(model, X[:2], method="integrated_gradients", steps=2.5)
+    with pytest.raises(TypeError, match="clip must be a bool, got str 'yes'"):
+        saliency(model, X[:2], clip="yes")
+    ig = dict(method="integrated_gradients", steps=2)
+    with pytest.raises(TypeError, match=r"baseline must be .* numeric array"):
+        saliency(model, X[:2], baseline={"A": 0.25}, **ig)
+    with pytest.raises(ValueError, match="baseline must be None, 'uniform'"):
+        saliency(model, X[:2], baseline="gc", **ig)
+    with pytest.raises(ValueError, match="baseline must be finite"):
+        saliency(model, X[:2], baseline=np.full((30, 4), np.nan), **ig)
