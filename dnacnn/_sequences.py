@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["as_sequence_array", "check_entries", "describe"]
+__all__ = ["as_sequence_array", "check_entries", "describe", "sequence_lengths"]
 
 
 def describe(value) -> str:
@@ -16,12 +16,25 @@ def describe(value) -> str:
 
 
 def check_entries(seqs: np.ndarray) -> type:
-    """Check that every entry is a str (or every one bytes); return which."""
+    """Check that every entry is a str (or every one bytes); return which.
+
+    Subclasses count as their base type (``numpy.str_``, or a user's class
+    deriving from ``str``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_entries(np.array(["ACGT", np.str_("AC")], dtype=object))
+    <class 'str'>
+    >>> check_entries(np.array([b"ACGT", "AC"], dtype=object))
+    Traceback (most recent call last):
+    ...
+    TypeError: Sequences mix str and bytes entries; ... (found ['bytes', 'str']).
+    """
     kinds = set(map(type, seqs))
-    if kinds <= {str, np.str_}:
-        return str
-    if kinds <= {bytes, np.bytes_}:
-        return bytes
+    for base in (str, bytes):
+        if all(issubclass(kind, base) for kind in kinds):
+            return base
     for index, value in enumerate(seqs):
         if isinstance(value, str | bytes):
             continue
@@ -44,14 +57,30 @@ def check_entries(seqs: np.ndarray) -> type:
             f"Sequence {index} is {describe(value)}; every entry must be a str "
             "(or every entry bytes)."
         )
+    found = {"str" if issubclass(k, str) else "bytes" for k in kinds}
     raise TypeError(
-        "Sequences mix str and bytes entries; pass all of one kind "
-        f"(found {sorted(k.__name__ for k in kinds)})."
+        f"Sequences mix str and bytes entries; pass all of one kind (found "
+        f"{sorted(found)})."
     )
 
 
 def as_sequence_array(X) -> np.ndarray:
-    """Turn the accepted array-likes into a 1-D array of sequences."""
+    """Turn the accepted array-likes into a 1-D array of sequences.
+
+    A list, tuple, pandas Series or one-column DataFrame becomes an object
+    array, as does a numpy ``StringDType`` array; a 1-D (or one-column)
+    array of dtype ``U``, ``S`` or ``object`` is returned as it is (never
+    modified: callers only read it).
+
+    Examples
+    --------
+    >>> as_sequence_array(["ACGT", "AC"])
+    array(['ACGT', 'AC'], dtype=object)
+    >>> as_sequence_array("ACGT")
+    Traceback (most recent call last):
+    ...
+    TypeError: Expected an array-like of sequences, got a single str 'ACGT'. ...
+    """
     if isinstance(X, str | bytes):
         raise TypeError(
             "Expected an array-like of sequences, got a single "
@@ -77,6 +106,8 @@ def as_sequence_array(X) -> np.ndarray:
         seqs = np.empty(len(X), dtype=object)
         seqs[:] = list(X)
         return seqs
+    if X.dtype.kind == "T":  # numpy >= 2 StringDType (missing values -> None, ...)
+        X = X.astype(object)
     if X.dtype.kind not in "USO":
         raise TypeError(
             f"Expected sequences as strings, got a numeric array of dtype "
@@ -91,3 +122,25 @@ def as_sequence_array(X) -> np.ndarray:
             f"array of shape {X.shape}."
         )
     return X
+
+
+def sequence_lengths(seqs: np.ndarray) -> tuple[type, np.ndarray]:
+    """Whether ``seqs`` holds str or bytes, and the length of each entry.
+
+    ``seqs`` is an array from :func:`as_sequence_array`; the entries of an
+    object array are checked with :func:`check_entries` first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sequence_lengths(as_sequence_array(["ACGT", "AC"]))
+    (<class 'str'>, array([4, 2]))
+    >>> sequence_lengths(np.array([b"ACG"]))
+    (<class 'bytes'>, array([3]))
+    """
+    if seqs.dtype.kind == "O":
+        kind = check_entries(seqs)
+        lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+        return kind, lengths
+    kind = str if seqs.dtype.kind == "U" else bytes
+    return kind, np.char.str_len(seqs).astype(np.int64)

@@ -93,10 +93,13 @@ default="gradient_x_input"
     sklearn.exceptions.NotFittedError
         If the estimator is not fitted.
     TypeError
-        If the estimator is not a DNACNNClassifier or a Pipeline ending in one.
+        If the estimator is not a DNACNNClassifier or a Pipeline ending in one,
+        or a parameter has the wrong type (``clip`` not a bool, ``steps`` or
+        ``batch_size`` not an int, ``baseline`` not numeric).
     ValueError
-        For an unknown ``target``, ``method``, ``reduce`` or ``output``, or
-        input of the wrong shape.
+        For an unknown ``target``, ``method``, ``reduce`` or ``output``,
+        ``steps`` or ``batch_size`` below 1, a ``baseline`` of the wrong shape,
+        or input of the wrong shape.
 
     See Also
     --------
@@ -125,6 +128,8 @@ default="gradient_x_input"
     if method == "integrated_gradients":
         check_int(steps, "steps", low=1)
     check_int(batch_size, "batch_size", low=1)
+    if not isinstance(clip, bool | np.bool_):
+        raise TypeError(f"clip must be a bool, got {type(clip).__name__} {clip!r}.")
     resolved = resolve(estimator, X)
     X_model = resolved.X
     targets = target_indices(resolved.network, X_model, target)
@@ -253,12 +258,20 @@ def _baseline(baseline, shape) -> np.ndarray:
                 f"baseline must be None, 'uniform' or an array, got {baseline!r}."
             )
         return np.full(shape, 1.0 / shape[-1], dtype=np.float32)
-    baseline = np.asarray(baseline, dtype=np.float32)
+    values = np.asarray(baseline)
+    if values.dtype.kind not in "fiub":
+        raise TypeError(
+            f"baseline must be None, 'uniform' or a numeric array of shape "
+            f"{tuple(shape)}, got {type(baseline).__name__} {baseline!r}."
+        )
+    baseline = values.astype(np.float32)
     if baseline.shape != tuple(shape):
         raise ValueError(
             f"baseline must have the shape of one sequence {tuple(shape)}, got "
             f"{baseline.shape}."
         )
+    if not np.isfinite(baseline).all():
+        raise ValueError("baseline must be finite; it holds NaN or infinite values.")
     return baseline
 
 

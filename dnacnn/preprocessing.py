@@ -1,21 +1,35 @@
 """One-hot encoding of DNA sequences, its inverse, and reverse complements.
 
-The encoder works on all sequences at once: the strings become one ``uint8``
-matrix of character codes, and a lookup table maps codes (two at a time when it
-can) straight into the preallocated output, in chunks that stay in cache.
+:class:`DNAOneHotTransformer` and its function form :func:`one_hot_encode`
+live here; the encoding kernel is in :mod:`dnacnn._codes`, and
+:func:`decode_one_hot` and :func:`reverse_complement` (in
+:mod:`dnacnn._decoding`) are imported from here as well.
 """
 
 from __future__ import annotations
 
-import sys
-from functools import lru_cache
+import importlib
 from numbers import Integral
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._sequences import as_sequence_array, check_entries, describe
+from ._codes import (
+    AMBIGUITY,
+    HANDLE_UNKNOWN,
+    IUPAC,
+    PADDING,
+    TRUNCATION,
+    check_alphabet,
+    encode,
+    nucleotide_channels,
+    to_codes,
+)
+from ._decoding import decode_one_hot, reverse_complement
+from ._sequences import as_sequence_array, sequence_lengths
+from ._validation import check_choice, check_int
 
 __all__ = [
     "DNAOneHotTransformer",
@@ -24,173 +38,12 @@ __all__ = [
     "reverse_complement",
 ]
 
-# IUPAC nucleotide ambiguity codes and the bases each stands for.
-_IUPAC = {
-    "R": "AG",
-    "Y": "CT",
-    "S": "CG",
-    "W": "AT",
-    "K": "GT",
-    "M": "AC",
-    "B": "CGT",
-    "D": "AGT",
-    "H": "ACT",
-    "V": "ACG",
-    "N": "ACGT",
-}
-_IUPAC_OF_BASES = {frozenset(bases): code for code, bases in _IUPAC.items()}
-_COMPLEMENT = dict(zip("ACGTURYSWKMBDHVN", "TGCAAYRSWMKVHDBN", strict=True))
-
-_PADDING = ("right", "left", "center")
-_TRUNCATION = ("error", "right", "left", "center")
-_AMBIGUITY = ("zeros", "fractional")
-_HANDLE_UNKNOWN = ("error", "ignore")
-
-# Positions encoded per chunk: small enough for the chunk's codes and index
-# arithmetic to stay in cache, large enough to amortise the per-call overhead.
-_CHUNK_POSITIONS = 1 << 16
+_OUTPUTS = ("default", "pandas", "polars")
 
 
-# --------------------------------------------------------------------------
-# alphabets and lookup tables
-# --------------------------------------------------------------------------
-def _check_alphabet(alphabet) -> str:
-    """Return ``alphabet`` upper-cased, or raise if it is not usable."""
-    if not isinstance(alphabet, str):
-        raise TypeError(
-            f"alphabet must be a str such as 'ACGT', got {type(alphabet).__name__} "
-            f"{alphabet!r}."
-        )
-    upper = alphabet.upper()
-    if not upper or not (upper.isascii() and upper.isalpha()):
-        raise ValueError(
-            f"alphabet must be a non-empty string of ASCII letters, got {alphabet!r}."
-        )
-    if len(set(upper)) != len(upper):
-        raise ValueError(
-            f"alphabet {alphabet!r} repeats a letter (letters are case-insensitive)."
-        )
-    return upper
-
-
-def _nucleotide_channels(alphabet: str) -> dict[str, int] | None:
-    """Channel of each of A, C, G, T for a nucleotide alphabet, else None.
-
-    An alphabet is a nucleotide alphabet when it holds A, C, G and T (or U in
-    place of T, for RNA) and otherwise only IUPAC codes; only then do
-    ambiguity codes and complements have a meaning.
-    """
-    t = "T" if "T" in alphabet else "U"
-    if not all(b in alphabet for b in ("A", "C", "G", t)) or not set(alphabet) <= set(
-        "ACGTU" + "".join(_IUPAC)
-    ):
-        return None
-    return {b: alphabet.index(b if b != "T" else t) for b in "ACGT"}
-
-
-@lru_cache(maxsize=32)
-def _lookup_tables(alphabet: str, ambiguity: str, dtype_str: str):
-    """Encoding table ``(256, C)`` and validity masks over byte codes.
-
-    Returns ``(table, valid, valid_pairs)``: ``valid`` over single bytes,
-    ``valid_pairs`` over two adjacent bytes read as one ``uint16``.  Byte 0 is
-    invalid here: inside a sequence it is a NUL character; padding positions
-    are masked out by the callers before validation.
-    """
-    n_channels = len(alphabet)
-    table = np.zeros((256, n_channels), dtype=np.float64)
-    valid = np.zeros(256, dtype=bool)
-    for channel, letter in enumerate(alphabet):
-        for byte in (ord(letter), ord(letter.lower())):
-            table[byte, channel] = 1.0
-            valid[byte] = True
-    channels = _nucleotide_channels(alphabet)
-    if channels is not None:
-        for code, bases in _IUPAC.items():
-            if code in alphabet:  # an explicit channel wins over the code
-                continue
-            for byte in (ord(code), ord(code.lower())):
-                valid[byte] = True
-                if ambiguity == "fractional":
-                    for base in bases:
-                        table[byte, channels[base]] = 1.0 / len(bases)
-    table = table.astype(np.dtype(dtype_str))
-    index = np.arange(1 << 16)
-    valid_pairs = valid[index & 0xFF] & valid[index >> 8]
-    for array in (table, valid, valid_pairs):
-        array.flags.writeable = False
-    return table, valid, valid_pairs
-
-
-def _view_unit(nbytes: int):
-    """The widest plain dtype whose size divides ``nbytes`` (for block copies)."""
-    for unit in (np.complex128, np.uint64, np.uint32, np.uint16, np.uint8):
-        if nbytes % np.dtype(unit).itemsize == 0:
-            return np.dtype(unit)
-    raise AssertionError("unreachable: uint8 divides every size")
-
-
-@lru_cache(maxsize=32)
-def _block_table(alphabet: str, ambiguity: str, dtype_str: str, per_block: int):
-    """Table mapping ``per_block`` (1 or 2) character codes to output bytes.
-
-    With ``per_block=2`` the index is two adjacent bytes read as one native
-    ``uint16``, and each entry holds both positions' encodings, so that one
-    gather writes two positions.  Entries are viewed as the widest dtype that
-    tiles them, which lets ``np.take`` copy whole blocks.
-    """
-    table = _lookup_tables(alphabet, ambiguity, dtype_str)[0]
-    rows = table.view(np.uint8).reshape(256, -1)
-    if per_block == 2:
-        index = np.arange(1 << 16)
-        first, second = index & 0xFF, index >> 8
-        if sys.byteorder == "big":
-            first, second = second, first
-        rows = np.concatenate([rows[first], rows[second]], axis=1)
-    unit = _view_unit(rows.shape[1])
-    blocks = np.ascontiguousarray(rows).view(unit)
-    if blocks.shape[1] == 1:
-        blocks = blocks[:, 0]
-    blocks.flags.writeable = False
-    return blocks
-
-
-# --------------------------------------------------------------------------
-# input validation: array-like of str -> uint8 matrix of character codes
-# --------------------------------------------------------------------------
-def _to_codes(X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate ``X``; return (sequences, codes ``(n, W)`` uint8, lengths)."""
-    seqs = as_sequence_array(X)
-    if seqs.shape[0] == 0:
-        raise ValueError("Expected at least one sequence, got an empty input.")
-    if seqs.dtype.kind == "O":
-        kind = check_entries(seqs)
-        lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
-    elif seqs.dtype.kind == "U":
-        kind, lengths = str, np.char.str_len(seqs).astype(np.int64)
-    else:
-        kind, lengths = bytes, np.char.str_len(seqs).astype(np.int64)
-    if lengths.min() == 0:
-        index = int(np.argmin(lengths))
-        raise ValueError(f"Sequence {index} is an empty string.")
-    if kind is str:
-        try:
-            packed = np.asarray(seqs, dtype="S")
-        except UnicodeEncodeError:
-            # Non-ASCII characters are never bases: encode each as '?', which
-            # the validation step reports (or ignores) at its true position.
-            packed = np.array(
-                [s.encode("ascii", errors="replace") for s in seqs], dtype="S"
-            )
-    else:
-        packed = np.ascontiguousarray(seqs, dtype="S")
-    codes = packed.view(np.uint8).reshape(len(seqs), -1)
-    return seqs, codes, lengths
-
-
-# --------------------------------------------------------------------------
-# the transformer
-# --------------------------------------------------------------------------
+# auto_wrap_output_keys=None: scikit-learn's automatic wrapping of transform's
+# output in a DataFrame cannot leave a 3-D array alone; set_output below wraps
+# the flattened output only.
 class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """One-hot encode DNA sequences for convolutional networks.
 
@@ -252,9 +105,11 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
     :meth:`inverse_transform` therefore drops zero positions on the padded
     side(s) and writes ``N`` for the others, so a run of ``N`` at the padded
     end of a sequence does not come back (with ``ambiguity="fractional"``
-    it does).  ``transform`` never modifies its input, and always returns a
-    numpy array, whatever scikit-learn's ``transform_output`` setting (a 3-D
-    array has no DataFrame form).
+    it does).  ``transform`` never modifies its input.  With ``flatten=True``
+    its output follows :meth:`set_output` and scikit-learn's
+    ``transform_output`` setting (a pandas or polars DataFrame whose columns
+    are :meth:`get_feature_names_out`); the 3-D output of ``flatten=False``
+    is always a numpy array, as it has no DataFrame form.
 
     Examples
     --------
@@ -305,26 +160,22 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
 
     # ---------------------------------------------------------------- params
     def _check_params(self) -> tuple[str, np.dtype]:
-        alphabet = _check_alphabet(self.alphabet)
-        for name, allowed in (
-            ("handle_unknown", _HANDLE_UNKNOWN),
-            ("ambiguity", _AMBIGUITY),
-            ("padding", _PADDING),
-            ("truncation", _TRUNCATION),
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, str) or value not in allowed:
-                raise ValueError(
-                    f"{name} must be one of {', '.join(map(repr, allowed))}; "
-                    f"got {value!r}."
+        alphabet = check_alphabet(self.alphabet)
+        check_choice(self.handle_unknown, "handle_unknown", HANDLE_UNKNOWN)
+        check_choice(self.ambiguity, "ambiguity", AMBIGUITY)
+        check_choice(self.padding, "padding", PADDING)
+        check_choice(self.truncation, "truncation", TRUNCATION)
+        if self.length is not None:
+            if isinstance(self.length, bool) or not isinstance(self.length, Integral):
+                raise TypeError(
+                    f"length must be an int or None, got "
+                    f"{type(self.length).__name__} {self.length!r}."
                 )
-        if self.length is not None and (
-            not isinstance(self.length, Integral)
-            or isinstance(self.length, bool)
-            or self.length < 1
-        ):
-            raise ValueError(
-                f"length must be a positive int or None, got {self.length!r}."
+            check_int(self.length, "length", low=1)
+        if not isinstance(self.flatten, bool | np.bool_):
+            raise TypeError(
+                f"flatten must be a bool, got {type(self.flatten).__name__} "
+                f"{self.flatten!r}."
             )
         try:
             dtype = np.dtype(self.dtype)
@@ -364,7 +215,7 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
 
     def _fit(self, X):
         self._check_params()
-        seqs, codes, lengths = _to_codes(X)
+        seqs, codes, lengths = to_codes(X)
         self.length_ = int(self.length if self.length is not None else lengths.max())
         return seqs, codes, lengths
 
@@ -381,9 +232,11 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         Returns
         -------
         X_encoded : ndarray of shape (n_samples, L, C) or (n_samples, L * C)
-            The one-hot encoding (``L = length_``, ``C = len(alphabet)``).
+            The one-hot encoding (``L = length_``, ``C = len(alphabet)``); the
+            flattened one as a DataFrame if :meth:`set_output` (or
+            ``transform_output``) asks for one.
         """
-        return self._encode(*self._fit(X))
+        return self._wrap(self._encode(*self._fit(X)), X)
 
     def transform(self, X):
         """One-hot encode sequences.
@@ -397,7 +250,8 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         -------
         X_encoded : ndarray of shape (n_samples, L, C) or (n_samples, L * C)
             The one-hot encoding (``L = length_``, ``C = len(alphabet)``), in
-            ``dtype``.
+            ``dtype``; the flattened one as a DataFrame if :meth:`set_output`
+            (or ``transform_output``) asks for one.
 
         Raises
         ------
@@ -409,51 +263,89 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
             For entries that are not strings, or a single string.
         """
         check_is_fitted(self, "length_")
-        return self._encode(*_to_codes(X))
+        return self._wrap(self._encode(*to_codes(X)), X)
+
+    def set_output(self, *, transform: str | None = None):
+        """Choose the container of the flattened output.
+
+        Only the flattened output (``flatten=True``) has a DataFrame form;
+        the 3-D output stays a numpy array whatever the setting, so that a
+        Pipeline holding a CNN can still be ``set_output(transform="pandas")``.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            ``"pandas"`` or ``"polars"``: :meth:`transform` and
+            :meth:`fit_transform` return a DataFrame whose columns are
+            :meth:`get_feature_names_out`; ``"default"``: a numpy array;
+            ``None``: leave the setting as it is (until set, scikit-learn's
+            ``transform_output`` configuration decides).
+
+        Returns
+        -------
+        self : DNAOneHotTransformer
+            The transformer.
+
+        Examples
+        --------
+        >>> from dnacnn import DNAOneHotTransformer
+        >>> enc = DNAOneHotTransformer(flatten=True, dtype="uint8")
+        >>> enc.set_output(transform="pandas").fit_transform(["AC", "GT"])
+           0_A  0_C  0_G  0_T  1_A  1_C  1_G  1_T
+        0    1    0    0    0    0    1    0    0
+        1    0    0    1    0    0    0    0    1
+        """
+        if transform is None:
+            return self
+        check_choice(transform, "transform", _OUTPUTS)
+        # The attribute scikit-learn's own set_output writes: clone() copies
+        # it, so a cloned encoder (GridSearchCV, cross_val_score) keeps it.
+        config = dict(getattr(self, "_sklearn_output_config", {}))
+        config["transform"] = transform
+        self._sklearn_output_config = config
+        return self
+
+    def _wrap(self, out: np.ndarray, X):
+        """``out`` in the container set_output or transform_output asks for."""
+        if out.ndim != 2:
+            return out
+        container = getattr(self, "_sklearn_output_config", {}).get(
+            "transform", get_config()["transform_output"]
+        )
+        if container == "default":
+            return out
+        try:
+            library = importlib.import_module(container)
+        except ImportError as exc:
+            raise ImportError(
+                f"transform output {container!r} needs {container}, which is not "
+                f"installed; install it or use set_output(transform='default')."
+            ) from exc
+        columns = self.get_feature_names_out().tolist()
+        if container == "polars":
+            return library.DataFrame(out, schema=columns, orient="row")
+        index = getattr(X, "index", None)
+        if not isinstance(index, library.Index):  # a list's index is a method
+            index = None
+        return library.DataFrame(out, index=index, columns=columns, copy=False)
 
     def _encode(self, seqs, codes, lengths) -> np.ndarray:
         alphabet, dtype = self._check_params()
-        n, L = len(lengths), self.length_
-        out = np.empty((n, L, len(alphabet)), dtype=dtype)
+        L = self.length_
         fixed = codes.shape[1] == L and lengths.min() == L
-        if not fixed:
-            shift = self._shifts(lengths)
-        check = self.handle_unknown == "error"
-        _, valid, valid_pairs = _lookup_tables(alphabet, self.ambiguity, dtype.str)
-        row_bytes = len(alphabet) * dtype.itemsize
-        per_block = 2 if L % 2 == 0 and 2 * row_bytes <= 64 else 1
-        blocks = _block_table(alphabet, self.ambiguity, dtype.str, per_block)
-        out_blocks = out.view(np.uint8).reshape(n, L // per_block, -1)
-        out_blocks = out_blocks.view(blocks.dtype).reshape(
-            (n, L // per_block) + blocks.shape[1:]
+        out, bad = encode(
+            codes,
+            lengths,
+            None if fixed else self._shifts(lengths),
+            L,
+            alphabet=alphabet,
+            ambiguity=self.ambiguity,
+            dtype=dtype,
+            check=self.handle_unknown == "error",
         )
-        step = max(1, _CHUNK_POSITIONS // L)
-        for start in range(0, n, step):
-            stop = min(start + step, n)
-            if fixed:
-                chunk, inside = codes[start:stop], None
-            else:
-                chunk, inside = _place(
-                    codes[start:stop], lengths[start:stop], shift[start:stop], L
-                )
-            index = chunk.view(np.uint16) if per_block == 2 else chunk
-            # Fast path: one look-up per pair of positions; the per-position
-            # check below runs only to locate a bad character (or on padding).
-            if check and not (
-                fixed
-                and per_block == 2
-                and np.take(valid_pairs, index, mode="wrap").all()
-            ):
-                bad = ~np.take(valid, chunk, mode="wrap")
-                if inside is not None:
-                    bad &= inside
-                if bad.any():
-                    row, col = np.argwhere(bad)[0]
-                    row = start + int(row)
-                    col = int(col) - (0 if fixed else int(shift[row]))
-                    raise ValueError(self._invalid_message(seqs, row, col, alphabet))
-            np.take(blocks, index, axis=0, out=out_blocks[start:stop], mode="wrap")
-        return out.reshape(n, -1) if self.flatten else out
+        if bad is not None:
+            raise ValueError(self._invalid_message(seqs, *bad, alphabet))
+        return out.reshape(len(out), -1) if self.flatten else out
 
     def get_offsets(self, X) -> tuple[np.ndarray, np.ndarray]:
         """Where each sequence of ``X`` lies in its encoding.
@@ -483,8 +375,7 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         """
         check_is_fitted(self, "length_")
         self._check_params()
-        seqs = as_sequence_array(X)
-        lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+        lengths = sequence_lengths(as_sequence_array(X))[1]
         return lengths, self._shifts(lengths)
 
     def _shifts(self, lengths: np.ndarray) -> np.ndarray:
@@ -512,8 +403,8 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
         if isinstance(value, int):  # an element of bytes
             value = chr(value)
         allowed = f"Allowed: {', '.join(alphabet)} (any case)"
-        if _nucleotide_channels(alphabet) is not None:
-            codes = ", ".join(c for c in _IUPAC if c not in alphabet)
+        if nucleotide_channels(alphabet) is not None:
+            codes = ", ".join(c for c in IUPAC if c not in alphabet)
             how = (
                 "as all zeros"
                 if self.ambiguity == "zeros"
@@ -545,7 +436,7 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
             removed, other all-zero positions become ``N``.
         """
         check_is_fitted(self, "length_")
-        alphabet = _check_alphabet(self.alphabet)
+        alphabet = check_alphabet(self.alphabet)
         X = np.asarray(X)
         if X.ndim == 2 and X.shape[1] % len(alphabet) == 0:
             X = X.reshape(X.shape[0], -1, len(alphabet))
@@ -574,28 +465,12 @@ class DNAOneHotTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_key
             ``f"{position}_{base}"`` for every position and base.
         """
         check_is_fitted(self, "length_")
-        alphabet = _check_alphabet(self.alphabet)
+        alphabet = check_alphabet(self.alphabet)
         return np.asarray(
             [f"{i}_{b}" for i in range(self.length_) for b in alphabet], dtype=object
         )
 
 
-def _place(codes, lengths, shift, L):
-    """Move each row's characters to their padded/truncated output positions.
-
-    Returns the ``(rows, L)`` codes (0 at padding) and the mask of positions
-    that hold a character of the sequence.
-    """
-    source = np.arange(L) - shift[:, None]
-    inside = (source >= 0) & (source < lengths[:, None])
-    placed = np.take_along_axis(codes, np.clip(source, 0, codes.shape[1] - 1), axis=1)
-    placed[~inside] = 0
-    return placed, inside
-
-
-# --------------------------------------------------------------------------
-# function forms
-# --------------------------------------------------------------------------
 def one_hot_encode(sequences, **params) -> np.ndarray:
     """One-hot encode one sequence or many; the function form of the transformer.
 
@@ -628,173 +503,3 @@ def one_hot_encode(sequences, **params) -> np.ndarray:
     if isinstance(sequences, str | bytes):
         return encoder.fit_transform([sequences])[0]
     return encoder.fit_transform(sequences)
-
-
-def decode_one_hot(X, *, alphabet: str = "ACGT", padding: str | None = "right"):
-    """Turn one-hot arrays back into strings.
-
-    Each position becomes the letter of its largest channel.  A position
-    whose largest value is shared by several channels becomes the IUPAC code
-    of those bases (``R`` for A and G at 0.5 each), with a nucleotide
-    alphabet; an all-zero position is padding on the padded side(s), else
-    ``N``.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, L, C) or (L, C)
-        Encoded sequences; ``C = len(alphabet)``.
-    alphabet : str, default="ACGT"
-        The letters of the channels, in order.
-    padding : {"right", "left", "center"} or None, default="right"
-        The side(s) whose all-zero positions are padding and are dropped;
-        ``None`` keeps every position (as ``N``).
-
-    Returns
-    -------
-    sequences : ndarray of str of shape (n_samples,), or str for 2-D ``X``
-        The decoded sequences.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from dnacnn import decode_one_hot, one_hot_encode
-    >>> decode_one_hot(one_hot_encode(["ANGT", "AC"]))
-    array(['ANGT', 'AC'], dtype=object)
-    >>> decode_one_hot(np.array([[0.5, 0, 0.5, 0], [0, 0, 0, 0]]), padding=None)
-    'RN'
-    """
-    alphabet = _check_alphabet(alphabet)
-    if padding not in (*_PADDING, None):
-        raise ValueError(
-            f"padding must be one of 'right', 'left', 'center' or None, "
-            f"got {padding!r}."
-        )
-    X = np.asarray(X)
-    single = X.ndim == 2
-    if single:
-        X = X[None]
-    if X.ndim != 3 or X.shape[-1] != len(alphabet) or X.dtype.kind not in "fiub":
-        raise ValueError(
-            f"Expected a numeric array of shape (n_samples, L, {len(alphabet)}) "
-            f"or (L, {len(alphabet)}) for alphabet {alphabet!r}, got "
-            f"{X.dtype} array of shape {X.shape}."
-        )
-    n, L, C = X.shape
-    top = X.max(axis=-1, keepdims=True)
-    letters = np.frombuffer(alphabet.encode(), dtype=np.uint8)
-    channels = _nucleotide_channels(alphabet)
-    if channels is not None and C <= 8:
-        # Bit mask of the channels that reach the maximum -> letter or code.
-        weights = (1 << np.arange(C)).astype(np.int64)
-        mask = ((X == top) * weights).sum(axis=-1)
-        by_mask = np.zeros(1 << C, dtype=np.uint8)
-        for m in range(1, 1 << C):
-            bits = [c for c in range(C) if m >> c & 1]
-            if len(bits) == 1:
-                by_mask[m] = letters[bits[0]]
-            else:
-                bases = frozenset(b for b, c in channels.items() if c in bits)
-                extra = any(c not in channels.values() for c in bits)
-                code = None if extra else _IUPAC_OF_BASES.get(bases)
-                by_mask[m] = ord(code) if code else ord("N")
-        chars = by_mask[mask]
-    else:
-        chars = letters[X.argmax(axis=-1)]
-    chars[top[..., 0] <= 0] = 0
-    raw = chars.tobytes()
-    strip = {
-        "right": bytes.rstrip,
-        "left": bytes.lstrip,
-        "center": bytes.strip,
-        None: lambda row, _: row,
-    }[padding]
-    decoded = np.empty(n, dtype=object)
-    decoded[:] = [
-        strip(raw[i * L : (i + 1) * L], b"\0").replace(b"\0", b"N").decode("ascii")
-        for i in range(n)
-    ]
-    return decoded[0] if single else decoded
-
-
-def reverse_complement(sequences, *, alphabet: str = "ACGT"):
-    """Reverse complement of strings or of one-hot arrays.
-
-    Parameters
-    ----------
-    sequences : str, array-like of str, or ndarray of shape (..., L, C)
-        One sequence, many (list, tuple or array of str), or one-hot encoded
-        sequences whose channels follow ``alphabet``.  Strings keep their case
-        and IUPAC codes are complemented (``R`` <-> ``Y``, ``N`` stays).
-    alphabet : str, default="ACGT"
-        Channel order of one-hot input; every letter must have its
-        complement in the alphabet.
-
-    Returns
-    -------
-    reverse_complemented : same kind as ``sequences``
-        A str for a str, a list for a list or tuple, an ndarray for an
-        ndarray; always a new object.
-
-    Examples
-    --------
-    >>> from dnacnn import one_hot_encode, reverse_complement
-    >>> reverse_complement("AACGtN")
-    'NaCGTT'
-    >>> reverse_complement(["ACG", "TTR"])
-    ['CGT', 'YAA']
-    >>> X = one_hot_encode(["AACG"])
-    >>> (reverse_complement(X) == one_hot_encode(["CGTT"])).all()
-    np.True_
-    """
-    alphabet = _check_alphabet(alphabet)
-    rna = "U" in alphabet and "T" not in alphabet
-    if isinstance(sequences, str):
-        return _reverse_complement_str(sequences, 0, rna)
-    if isinstance(sequences, np.ndarray) and sequences.dtype.kind in "fiub":
-        if sequences.ndim < 2 or sequences.shape[-1] != len(alphabet):
-            raise ValueError(
-                f"Expected one-hot input of shape (..., L, {len(alphabet)}) for "
-                f"alphabet {alphabet!r}, got shape {sequences.shape}."
-            )
-        try:
-            order = [
-                alphabet.index(_reverse_complement_str(b, 0, rna)) for b in alphabet
-            ]
-        except ValueError:
-            raise ValueError(
-                f"alphabet {alphabet!r} is not closed under complement; one-hot "
-                "reverse complements need e.g. 'ACGT' or 'ACGU'."
-            ) from None
-        return sequences[..., ::-1, order]
-    seqs = as_sequence_array(sequences)
-    result = [_reverse_complement_str(s, i, rna) for i, s in enumerate(seqs)]
-    if isinstance(sequences, np.ndarray):
-        out = np.empty(len(result), dtype=object)
-        out[:] = result
-        return out
-    return result
-
-
-def _translation(rna: bool) -> dict[int, str]:
-    pairs = dict(_COMPLEMENT, A="U") if rna else _COMPLEMENT
-    upper, lower = "".join(pairs), "".join(pairs.values())
-    return str.maketrans(upper + upper.lower(), lower + lower.lower())
-
-
-_TRANSLATION = {False: _translation(False), True: _translation(True)}
-_COMPLEMENTABLE = frozenset("".join(_COMPLEMENT) + "".join(_COMPLEMENT).lower())
-
-
-def _reverse_complement_str(seq, index: int, rna: bool = False) -> str:
-    if not isinstance(seq, str):
-        raise TypeError(f"Sequence {index} is {describe(seq)}, not a str.")
-    result = seq.translate(_TRANSLATION[rna])[::-1]
-    unknown = set(seq) - _COMPLEMENTABLE
-    if unknown:
-        position = min(seq.index(c) for c in unknown)
-        raise ValueError(
-            f"Cannot complement {seq[position]!r} at position {position} of "
-            f"sequence {index} (0-based); allowed: A, C, G, T, U and the IUPAC "
-            "codes R, Y, S, W, K, M, B, D, H, V, N (any case)."
-        )
-    return result

@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
+from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from dnacnn import (
     DNACNNClassifier,
@@ -142,6 +144,58 @@ def test_padding_is_removed_and_aligned(model, data):
     assert np.isnan(scores[0][:5]).all() and np.isfinite(scores[0][5:]).all()
 
 
+def _strip(X):
+    return [s.strip() for s in X]
+
+
+def test_steps_before_the_encoder_set_the_placement(model, data):
+    # Regression: the placement was computed from the Pipeline's raw input, so
+    # a 20-base sequence with 3 leading spaces got 23 scores, shifted by 3.
+    X, _, _ = data
+    raw = ["   " + X[0][:20], X[1][:25] + " \n", "\t" + X[2]]
+    clean = [X[0][:20], X[1][:25], X[2]]
+    encoder = DNAOneHotTransformer(length=30, padding="left").fit(X)
+    stripped = make_pipeline(FunctionTransformer(_strip), encoder, model[-1])
+    stripped[0].fit(raw)
+    plain = make_pipeline(encoder, model[-1])
+    np.testing.assert_array_equal(stripped.predict(raw), plain.predict(clean))
+    scores = saliency(stripped, raw)
+    assert [len(s) for s in scores] == [20, 25, 30]
+    full = model[-1].saliency(encoder.transform(clean))
+    np.testing.assert_array_equal(scores[0], full[0, 10:])
+    np.testing.assert_array_equal(scores[1], full[1, 5:])
+    np.testing.assert_array_equal(scores[2], full[2])
+    effects = in_silico_mutagenesis(stripped, raw, reduce="mean")
+    expected = in_silico_mutagenesis(plain, clean, reduce="mean")
+    assert [len(e) for e in effects] == [20, 25, 30]
+    for got, want in zip(effects, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_column_selector_before_the_encoder(model, data):
+    # Regression: predict worked on a DataFrame, saliency refused it (it read
+    # the sequences from the DataFrame itself, which has two columns).
+    pd = pytest.importorskip("pandas")
+    X, _, _ = data
+    frame = pd.DataFrame({"id": [f"s{i}" for i in range(5)], "sequence": X[:5]})
+    expected = saliency(model, X[:5])
+    for selector in (
+        ColumnTransformer([("sequence", "passthrough", ["sequence"])]),
+        FunctionTransformer(lambda df: df["sequence"]),
+    ):
+        pipeline = make_pipeline(selector.fit(frame), model[0], model[-1])
+        np.testing.assert_array_equal(pipeline.predict(frame), model.predict(X[:5]))
+        np.testing.assert_array_equal(saliency(pipeline, frame), expected)
+    shorter = pd.DataFrame({"id": ["a", "b"], "sequence": [X[0][:20], X[1]]})
+    padded = make_pipeline(
+        FunctionTransformer(lambda df: df["sequence"]),
+        DNAOneHotTransformer(length=30).fit(X),
+        model[-1],
+    )
+    padded[0].fit(shorter)
+    assert [len(s) for s in saliency(padded, shorter)] == [20, 30]
+
+
 def test_targets_string_labels_and_multiclass(data):
     X, y, _ = data
     labels = np.where(y == 1, "bound", "unbound")
@@ -234,3 +288,17 @@ def test_bad_input_gets_clear_errors(model, data):
         saliency(model, X[:2], method="integrated_gradients", baseline=np.zeros(3))
     with pytest.raises(ValueError, match="batch_size == 0, must be >= 1"):
         saliency(model, X[:2], batch_size=0)
+    # a wrong type is a TypeError, a wrong value a ValueError
+    with pytest.raises(TypeError, match="batch_size must be an int, got str '8'"):
+        in_silico_mutagenesis(model, X[:2], batch_size="8")
+    with pytest.raises(TypeError, match="steps must be an int, got float 2.5"):
+        saliency(model, X[:2], method="integrated_gradients", steps=2.5)
+    with pytest.raises(TypeError, match="clip must be a bool, got str 'yes'"):
+        saliency(model, X[:2], clip="yes")
+    ig = dict(method="integrated_gradients", steps=2)
+    with pytest.raises(TypeError, match=r"baseline must be .* numeric array"):
+        saliency(model, X[:2], baseline={"A": 0.25}, **ig)
+    with pytest.raises(ValueError, match="baseline must be None, 'uniform'"):
+        saliency(model, X[:2], baseline="gc", **ig)
+    with pytest.raises(ValueError, match="baseline must be finite"):
+        saliency(model, X[:2], baseline=np.full((30, 4), np.nan), **ig)

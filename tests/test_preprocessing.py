@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -218,6 +219,47 @@ def test_accepted_input_kinds(make):
     np.testing.assert_array_equal(X, reference_encode(seqs))
 
 
+class Named(str):
+    """A str subclass whose str() and repr() are not its characters."""
+
+    def __str__(self):
+        return f"sequence {str.__str__(self)}"
+
+    __repr__ = __str__
+
+
+def test_str_subclasses_and_string_dtype_arrays_are_sequences():
+    # Regression: a list of str subclasses was refused as "mixing str and
+    # bytes", a StringDType array as "a numeric array".
+    seqs = ["ACGTN", "ggca"]
+    expected = reference_encode(seqs)
+    named = [Named(s) for s in seqs]
+    string_dtype = np.array(seqs, dtype=np.dtypes.StringDType())
+    object_array = np.empty(2, dtype=object)
+    object_array[:] = named
+    padded = np.pad(expected, [(0, 0), (1, 0), (0, 0)])
+    padded[1] = np.roll(padded[1], 1, axis=0)  # "ggca" gets two padding positions
+    for X in (named, object_array, string_dtype):
+        enc = DNAOneHotTransformer(length=6, padding="left")
+        np.testing.assert_array_equal(enc.fit_transform(X), padded)
+        lengths, offsets = enc.get_offsets(X)
+        assert lengths.tolist() == [5, 4] and offsets.tolist() == [1, 2]
+        np.testing.assert_array_equal(one_hot_encode(X), expected)
+        assert list(reverse_complement(X)) == ["NACGT", "tgcc"]
+    np.testing.assert_array_equal(one_hot_encode(Named("ACGTN")), expected[0])
+    rc = reverse_complement(Named("AAC"))
+    assert rc == "GTT" and type(rc) is str
+    with pytest.raises(
+        ValueError, match="Invalid base 'Z' at position 1 of sequence 1"
+    ):
+        one_hot_encode([Named("AC"), Named("AZ")])
+    with pytest.raises(TypeError, match="mix str and bytes"):
+        one_hot_encode([Named("AC"), b"AC"])
+    missing = np.array(["AC", None], dtype=np.dtypes.StringDType(na_object=None))
+    with pytest.raises(ValueError, match=r"Sequence 1 is missing \(None\)"):
+        one_hot_encode(missing)
+
+
 def test_transform_does_not_modify_its_input():
     seqs = np.array([b"ACGT", b"AC"])
     before = seqs.copy()
@@ -272,8 +314,10 @@ def test_handle_unknown_ignore_encodes_zeros():
         ({"padding": "both"}, ValueError, "padding must be one of"),
         ({"truncation": True}, ValueError, "truncation must be one of"),
         ({"ambiguity": "uniform"}, ValueError, "ambiguity must be one of"),
-        ({"length": 0}, ValueError, "length must be a positive int"),
-        ({"length": 2.5}, ValueError, "length must be a positive int"),
+        ({"length": 0}, ValueError, "length == 0, must be >= 1"),
+        ({"length": 2.5}, TypeError, "length must be an int or None, got float 2.5"),
+        ({"length": "10"}, TypeError, "length must be an int or None, got str"),
+        ({"flatten": "no"}, TypeError, "flatten must be a bool, got str 'no'"),
         ({"dtype": "U4"}, ValueError, "numeric numpy dtype"),
         ({"dtype": "notatype"}, TypeError, "not a numpy dtype"),
         ({"dtype": np.uint8, "ambiguity": "fractional"}, ValueError, "0.5"),
@@ -310,6 +354,8 @@ def test_decode_ties_become_iupac_codes_and_zeros_n():
         decode_one_hot(np.zeros((2, 3, 5)))
     with pytest.raises(ValueError, match="padding must be one of"):
         decode_one_hot(np.zeros((2, 3, 4)), padding="top")
+    with pytest.raises(TypeError, match="numeric .* got dtype <U4.*one_hot_encode"):
+        decode_one_hot(np.array(["ACGT"]))
 
 
 def test_one_hot_encode_single_string_and_params():
@@ -351,14 +397,65 @@ def test_clone_params_and_pickle():
     np.testing.assert_array_equal(restored.transform(["AC"]), enc.transform(["AC"]))
 
 
-def test_output_stays_numpy_under_pandas_output_config():
-    from sklearn import config_context
-
+def test_flattened_output_follows_set_output_and_transform_output():
+    seqs = ["ACGT", "AC"]
+    expected = reference_encode(seqs).reshape(2, -1)
+    enc = DNAOneHotTransformer(flatten=True).set_output(transform="pandas")
+    out = enc.fit_transform(seqs)
+    assert isinstance(out, pd.DataFrame)
+    assert out.columns.tolist() == enc.get_feature_names_out().tolist()
+    np.testing.assert_array_equal(out.to_numpy(), expected)
+    by_name = enc.transform(pd.Series(seqs, index=["x", "y"]))
+    assert by_name.index.tolist() == ["x", "y"]  # the input's index is kept
+    assert isinstance(clone(enc).fit_transform(seqs), pd.DataFrame)
     with config_context(transform_output="pandas"):
-        X = DNAOneHotTransformer().fit_transform(["ACGT", "AC"])
-        flat = DNAOneHotTransformer(flatten=True).fit_transform(["ACGT"])
+        configured = DNAOneHotTransformer(flatten=True).fit_transform(seqs)
+        assert isinstance(configured, pd.DataFrame)
+        # the estimator's own setting wins over the configuration
+        default = enc.set_output(transform="default").transform(seqs)
+        assert isinstance(default, np.ndarray)
+    pl = pytest.importorskip("polars")
+    polars = enc.set_output(transform="polars").transform(seqs)
+    assert isinstance(polars, pl.DataFrame)
+    assert polars.columns == enc.get_feature_names_out().tolist()
+    np.testing.assert_array_equal(polars.to_numpy(), expected)
+    with pytest.raises(ValueError, match="transform must be one of 'default'"):
+        enc.set_output(transform="numpy")
+
+
+def test_3d_output_stays_numpy_under_any_output_setting():
+    seqs = ["ACGT", "AC"]
+    with config_context(transform_output="pandas"):
+        X = DNAOneHotTransformer().fit_transform(seqs)
     assert isinstance(X, np.ndarray) and X.shape == (2, 4, 4)
-    assert isinstance(flat, np.ndarray) and flat.shape == (1, 16)
+    for container in ("pandas", "polars"):
+        enc = DNAOneHotTransformer().set_output(transform=container)
+        X = enc.fit_transform(seqs)
+        assert isinstance(X, np.ndarray) and X.shape == (2, 4, 4)
+    # a CNN pipeline can be set to pandas output as a whole
+    from dnacnn import DNACNNClassifier
+
+    cnn = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier())
+    cnn.set_output(transform="pandas")
+    assert isinstance(cnn[0].fit_transform(seqs), np.ndarray)
+
+
+def test_pandas_output_through_a_pipeline_with_a_classical_model():
+    # Regression: Pipeline.set_output(transform="pandas") raised (the encoder
+    # had no set_output).
+    seqs = ["AAAACG", "CCCGTA", "AAACCC", "GTGTGT"] * 5
+    y = [1, 0, 1, 0] * 5
+    plain = make_pipeline(DNAOneHotTransformer(flatten=True), LogisticRegression())
+    model = clone(plain).set_output(transform="pandas").fit(seqs, y)
+    encoded = model[0].transform(seqs)
+    assert isinstance(encoded, pd.DataFrame)
+    names = model[0].get_feature_names_out().tolist()
+    assert encoded.columns.tolist() == names
+    assert model[-1].feature_names_in_.tolist() == names
+    np.testing.assert_array_equal(
+        model.predict_proba(seqs), plain.fit(seqs, y).predict_proba(seqs)
+    )
+    assert isinstance(clone(model)[0].fit_transform(seqs), pd.DataFrame)
 
 
 def test_tags_declare_string_input():
