@@ -228,7 +228,7 @@ def test_bad_parameters_raise():
         Motif(COUNTS, background=[0.5, 0.5, 0.5, 0.5])
     with pytest.raises(ValueError, match="4 positive frequencies"):
         Motif(COUNTS, background=[0.5, 0.5, 0])
-    with pytest.raises(ValueError, match="pseudocount must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="pseudocount == -1, must be >= 0"):
         Motif(COUNTS, pseudocount=-1)
     with pytest.raises(ValueError, match="Site 1 has strand 0"):
         Motif(COUNTS, sites=[(0, 1, 1), (1, 2, 0)])
@@ -328,7 +328,11 @@ MALFORMED = [
     (MATRIX + "w= x\n", 6, "w= must be a number"),
     (MATRIX + "w= 1.5\n", 6, "positive integer"),
     (MATRIX + "w= 2\n0.1 0.2 0.3 0.4\n", 7, "declares w= 2, but the file ends"),
-    (MATRIX + "w= 2\n0.1 0.2 0.3 0.4\nMOTIF n\n", 8, "but line 8 is after 1 rows"),
+    (
+        MATRIX + "w= 2\n0.1 0.2 0.3 0.4\nMOTIF n\n",
+        8,
+        "but line 8 is not a row of numbers after 1 rows",
+    ),
     (MATRIX + "w= 1\n0.1 0.2 0.3\n", 7, "expected 4 probabilities"),
     (MATRIX + "w= 1\n0.1 0.2 x 0.4\n", 7, "must be numbers"),
     (MATRIX + "w= 1\n0.5 0.2 0.3 0.4\n", 7, "sum to 1"),
@@ -349,7 +353,9 @@ def test_write_meme_errors():
     with pytest.raises(TypeError, match="Motif 1 is a list"):
         write_meme([Motif(COUNTS), [[1, 0, 0, 0]]])
     with pytest.raises(ValueError, match="one background"):
-        write_meme([Motif(COUNTS), Motif(COUNTS, background=[0.4, 0.1, 0.1, 0.4])])
+        write_meme(
+            [Motif(COUNTS), Motif(COUNTS, name="b", background=[0.4, 0.1, 0.1, 0.4])]
+        )
     with pytest.raises(TypeError, match="path, a text file or the text"):
         read_meme(3)
 
@@ -470,7 +476,7 @@ def test_discover_motif_errors(planted):
         discover_motif(model, X, width=41)
     with pytest.raises(ValueError, match="target 2 is not one of the classes"):
         discover_motif(model, X, target=2)
-    with pytest.raises(ValueError, match="max_iter must be an int >= 1"):
+    with pytest.raises(ValueError, match="max_iter == 0, must be >= 1"):
         discover_motif(model, X, max_iter=0)
     with pytest.raises(NotFittedError):
         discover_motif(make_pipeline(DNAOneHotTransformer(), LookupCNN()), X)
@@ -546,13 +552,13 @@ def test_filter_motifs_collects_the_windows_above_threshold(
         )
     assert motifs[0].sites["score"].max() == pytest.approx(4)
     # the same when the activations are computed again in small batches
-    monkeypatch.setattr("dnacnn.motifs._KEEP_ACTIVATIONS", 0)
+    monkeypatch.setattr("dnacnn.motifs._discover.KEEP_ACTIVATIONS", 0)
     again = filter_motifs(tiny_classifier, X, threshold=0.5, batch_size=5)
     for a, b in zip(motifs, again, strict=True):
         assert a.sites.tolist() == b.sites.tolist()
         np.testing.assert_array_equal(a.counts, b.counts)
     assert len(filter_motifs(tiny_classifier, X, min_sites=1000)) == 0
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match="threshold == 2, must be <= 1"):
         filter_motifs(tiny_classifier, X, threshold=2)
     with pytest.raises(ValueError, match=r"fitted on sequences of shape \(20, 4\)"):
         filter_motifs(tiny_classifier, X[:, :10])
