@@ -138,11 +138,12 @@ def write_meme(motifs, path_or_buffer=None) -> str | None:
 
     Examples
     --------
-    >>> import tempfile, pathlib
+    >>> import pathlib, tempfile
     >>> from dnacnn.motifs import Motif, read_meme, write_meme
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "motifs.meme"
-    >>> write_meme([Motif([[3, 1, 0, 0]], name="m1")], path)
-    >>> read_meme(path)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "motifs.meme"
+    ...     write_meme([Motif([[3, 1, 0, 0]], name="m1")], path)
+    ...     read_meme(path)
     [Motif(name='m1', consensus='A', width=1, nsites=4)]
     """
     text = to_meme(motifs)  # every check before the destination is touched
