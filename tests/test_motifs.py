@@ -1,6 +1,8 @@
-"""Motif, MEME I/O, discover_motif and filter_motifs."""
+"""Motif and discover_motif without Keras.
 
-import io
+MEME files: test_meme.py; real networks: test_motifs_network.py.
+"""
+
 import subprocess
 import sys
 
@@ -8,20 +10,17 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 import dnacnn.interpret
 from dnacnn import (
     DNACNNClassifier,
     DNAOneHotTransformer,
-    make_motif_dataset,
     one_hot_encode,
 )
-from dnacnn.motifs import Motif, discover_motif, filter_motifs, read_meme, write_meme
+from dnacnn.motifs import Motif, discover_motif
 from dnacnn.preprocessing import decode_one_hot, reverse_complement
-
-PRIMER_MOTIF = "CGACCGAACTCC"
 
 
 def random_sequences(n, length, seed=0):
@@ -42,21 +41,6 @@ def plant(sequences, site, seed=0, both_strands=True):
         starts.append(start)
         strands.append(strand)
     return out, np.array(starts), np.array(strands)
-
-
-def best_alignment_r(pfm, reference, min_overlap):
-    """Largest Pearson r of the overlapping entries, over offsets and strands."""
-    best = -1.0
-    for candidate in (pfm, pfm[::-1, ::-1]):
-        for offset in range(-(len(candidate) - 1), len(reference)):
-            a, b = max(0, -offset), max(0, offset)
-            n = min(len(candidate) - a, len(reference) - b)
-            if n >= min_overlap:
-                r = np.corrcoef(
-                    candidate[a : a + n].ravel(), reference[b : b + n].ravel()
-                )
-                best = max(best, r[0, 1])
-    return best
 
 
 # ------------------------------------------------------------------ Motif
@@ -228,7 +212,7 @@ def test_bad_parameters_raise():
         Motif(COUNTS, background=[0.5, 0.5, 0.5, 0.5])
     with pytest.raises(ValueError, match="4 positive frequencies"):
         Motif(COUNTS, background=[0.5, 0.5, 0])
-    with pytest.raises(ValueError, match="pseudocount must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="pseudocount == -1, must be >= 0"):
         Motif(COUNTS, pseudocount=-1)
     with pytest.raises(ValueError, match="Site 1 has strand 0"):
         Motif(COUNTS, sites=[(0, 1, 1), (1, 2, 0)])
@@ -238,6 +222,44 @@ def test_bad_parameters_raise():
         Motif(COUNTS, sites=[(0, 1)])
     with pytest.raises(ValueError, match="shape"):
         Motif(COUNTS).scan(np.zeros((2, 10, 5)))
+
+
+def test_slicing_keeps_positions_and_moves_sites():
+    seqs = random_sequences(2, 20, seed=3)
+    seqs[1] = seqs[1][:6] + reverse_complement("GATTACA") + seqs[1][13:]
+    seqs[0] = seqs[0][:2] + "GATTACA" + seqs[0][9:]
+    motif = Motif.from_sequences(["GATTACA"] * 2, sites=[(0, 2, 1), (1, 6, -1)])
+    for inner in (motif[2:5], motif[-5:-2]):
+        assert inner.consensus == "TTA"
+        np.testing.assert_array_equal(inner.counts, motif.counts[2:5])
+        for s in inner.sites:  # the sites still cover the same bases
+            window = seqs[s["sequence"]][s["start"] : s["start"] + 3]
+            read = window if s["strand"] == 1 else reverse_complement(window)
+            assert read == "TTA"
+    assert motif[:].consensus == "GATTACA"
+    with pytest.raises(TypeError, match="indexed with a slice"):
+        motif[0]
+    for key in (slice(5, 2), slice(0, 7, 2), slice(9, None)):
+        with pytest.raises(ValueError, match="must keep at least one position"):
+            motif[key]
+
+
+def test_parameters_of_the_wrong_type_raise_type_errors():
+    with pytest.raises(TypeError, match="pseudocount must be a number, got str"):
+        Motif(COUNTS, pseudocount="0.1")
+    with pytest.raises(TypeError, match="min_information must be a number"):
+        Motif(COUNTS).trim(None)
+    with pytest.raises(ValueError, match="strand must be one of '\\+', '-', 1, -1"):
+        Motif(COUNTS).score(["ACGTACGT"], strand=True)
+
+
+def test_public_names_stay_importable():
+    import dnacnn
+    import dnacnn.motifs
+
+    for name in ("Motif", "discover_motif", "filter_motifs", "read_meme", "write_meme"):
+        assert getattr(dnacnn, name) is getattr(dnacnn.motifs, name)
+        assert name in dnacnn.motifs.__all__
 
 
 def test_sites_from_a_structured_array():
@@ -250,108 +272,6 @@ def test_sites_from_a_structured_array():
     assert motif.nsites == 1
     with pytest.raises(ValueError, match="missing"):
         Motif(COUNTS, sites=np.zeros(1, dtype=[("sequence", int)]))
-
-
-# ------------------------------------------------------------------ MEME
-def test_meme_round_trip_as_text_and_file(tmp_path):
-    rng = np.random.default_rng(0)
-    first = Motif(rng.integers(0, 50, size=(7, 4)) + 1, name="first")
-    second = Motif(rng.dirichlet(np.ones(4), size=12), name="second.2")
-    text = write_meme([first, second])
-    assert text.startswith("MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n")
-    assert "letter-probability matrix: alength= 4 w= 7 nsites= " in text
-    for source in (text, io.StringIO(text)):
-        read = read_meme(source)
-        assert [m.name for m in read] == ["first", "second.2"]
-        for original, back in zip([first, second], read, strict=True):
-            np.testing.assert_allclose(back.pfm, original.pfm, atol=1e-6)
-            assert back.nsites == pytest.approx(original.nsites)
-    path = tmp_path / "motifs.meme"
-    assert write_meme(first, path) is None
-    assert path.read_text() == first.to_meme()
-    [back] = read_meme(path)
-    [back_str] = read_meme(str(path))
-    np.testing.assert_allclose(back.pfm, first.pfm, atol=1e-6)
-    np.testing.assert_allclose(back.counts, back_str.counts)
-    buffer = io.StringIO()
-    write_meme([second], buffer)
-    assert buffer.getvalue() == second.to_meme()
-
-
-def test_meme_background_round_trip_and_meme_suite_extras():
-    motif = Motif(COUNTS, name="m", background=[0.3, 0.2, 0.2, 0.3])
-    [back] = read_meme(write_meme(motif))
-    np.testing.assert_allclose(back.background, [0.3, 0.2, 0.2, 0.3])
-    # what MEME itself writes: a version with a patch level, an alternative
-    # name, a URL, a log-odds block and a background split over lines
-    text = """MEME version 5.5.4
-
-ALPHABET= ACGT
-
-strands: +
-
-Background letter frequencies
-A 0.29 C 0.21
-G 0.21 T 0.29
-
-MOTIF CTCF MA0139.1
-URL http://jaspar.genereg.net/matrix/MA0139.1
-log-odds matrix: alength= 4 w= 2 E= 0
-  1.2 -1.0 -1.0 0.1
-  1.2 -1.0 -1.0 0.1
-
-letter-probability matrix: alength= 4 w= 2 nsites= 20 E= 1.2e-10
-  0.1  0.2  0.3  0.4
-  0.7  0.1  0.1  0.1
-
-MOTIF second
-letter-probability matrix: alength= 4 w= 1
-0.25 0.25 0.25 0.25
-"""
-    ctcf, second = read_meme(text)
-    assert ctcf.name == "CTCF" and ctcf.nsites == 20
-    np.testing.assert_allclose(ctcf.pfm, [[0.1, 0.2, 0.3, 0.4], [0.7, 0.1, 0.1, 0.1]])
-    np.testing.assert_allclose(ctcf.background, [0.29, 0.21, 0.21, 0.29])
-    assert second.width == 1
-
-
-HEADER = "MEME version 4\n\nALPHABET= ACGT\n\n"
-MATRIX = HEADER + "MOTIF m\nletter-probability matrix: "
-MALFORMED = [
-    ("MOTIF m\n", 1, "must start with 'MEME version 4'"),
-    ("\n\nMEME\n", 3, "must start with"),
-    ("MEME version 4\nALPHABET= ACDEFGHIKLMNPQRSTVWY\n", 2, "only the DNA alphabet"),
-    (HEADER + "Background letter frequencies\n\nA 0.3 C x G 0.2 T 0.3\n", 7, "A p C p"),
-    (HEADER + "MOTIF\n", 5, "needs a name"),
-    (HEADER + "MOTIF m\nMOTIF n\n", 5, "no 'letter-probability matrix:'"),
-    (MATRIX + "alength= 20 w= 1\n", 6, "alength= must be 4"),
-    (MATRIX + "w= x\n", 6, "w= must be a number"),
-    (MATRIX + "w= 1.5\n", 6, "positive integer"),
-    (MATRIX + "w= 2\n0.1 0.2 0.3 0.4\n", 7, "declares w= 2, but the file ends"),
-    (MATRIX + "w= 2\n0.1 0.2 0.3 0.4\nMOTIF n\n", 8, "but line 8 is after 1 rows"),
-    (MATRIX + "w= 1\n0.1 0.2 0.3\n", 7, "expected 4 probabilities"),
-    (MATRIX + "w= 1\n0.1 0.2 x 0.4\n", 7, "must be numbers"),
-    (MATRIX + "w= 1\n0.5 0.2 0.3 0.4\n", 7, "sum to 1"),
-    (MATRIX + "\n\n", 6, "no matrix rows"),
-    (HEADER, 4, "holds no 'MOTIF'"),
-]
-
-
-@pytest.mark.parametrize("text, line, match", MALFORMED)
-def test_malformed_meme_raises_with_line_number(text, line, match):
-    with pytest.raises(ValueError, match=rf"line {line}: .*{match}"):
-        read_meme(text)
-
-
-def test_write_meme_errors():
-    with pytest.raises(ValueError, match="at least one motif"):
-        write_meme([])
-    with pytest.raises(TypeError, match="Motif 1 is a list"):
-        write_meme([Motif(COUNTS), [[1, 0, 0, 0]]])
-    with pytest.raises(ValueError, match="one background"):
-        write_meme([Motif(COUNTS), Motif(COUNTS, background=[0.4, 0.1, 0.1, 0.4])])
-    with pytest.raises(TypeError, match="path, a text file or the text"):
-        read_meme(3)
 
 
 def test_import_does_not_load_tensorflow():
@@ -461,6 +381,24 @@ def test_discover_motif_forward_strand_only_and_fixed_width(planted):
         assert seq[s["start"] : s["start"] + motif.width] == s["site"]
 
 
+def test_discover_motif_places_sites_in_what_the_encoder_received(planted):
+    # regression: the sites were read from the raw X, not from the output of
+    # the steps before the encoder, so they came out 3 bases off
+    X, y, starts, strands, _ = planted
+    raw = np.array(["ACG" + s for s in X], dtype=object)
+    strip = FunctionTransformer(lambda X: [s[3:] for s in X])
+    model = make_pipeline(strip, DNAOneHotTransformer(), LookupCNN()).fit(raw, y)
+    motif = discover_motif(model, raw, both_strands=True, seed_width=20)
+    if motif.consensus != SITE:
+        motif = motif.reverse_complement()
+    assert motif.consensus == SITE
+    np.testing.assert_array_equal(motif.sites["sequence"], np.arange(30, 90))
+    np.testing.assert_array_equal(motif.sites["start"], starts[30:])
+    for s in motif.sites:
+        window = X[s["sequence"]][s["start"] : s["start"] + len(SITE)]
+        assert (window if s["strand"] == 1 else reverse_complement(window)) == SITE
+
+
 def test_discover_motif_errors(planted):
     X, y, *_ = planted
     model = make_pipeline(DNAOneHotTransformer(), LookupCNN()).fit(X, y)
@@ -470,8 +408,14 @@ def test_discover_motif_errors(planted):
         discover_motif(model, X, width=41)
     with pytest.raises(ValueError, match="target 2 is not one of the classes"):
         discover_motif(model, X, target=2)
-    with pytest.raises(ValueError, match="max_iter must be an int >= 1"):
+    with pytest.raises(ValueError, match="max_iter == 0, must be >= 1"):
         discover_motif(model, X, max_iter=0)
+    with pytest.raises(TypeError, match="max_iter must be an int, got float"):
+        discover_motif(model, X, max_iter=2.0)
+    with pytest.raises(TypeError, match="min_information must be a number"):
+        discover_motif(model, X, min_information="0.3")
+    with pytest.raises(ValueError, match="method must be one of 'gradient'"):
+        discover_motif(model, X, method="saliency")
     with pytest.raises(NotFittedError):
         discover_motif(make_pipeline(DNAOneHotTransformer(), LookupCNN()), X)
     with pytest.raises(
@@ -483,184 +427,3 @@ def test_discover_motif_errors(planted):
         discover_motif(three, one_hot_encode(X))
     with pytest.raises(ValueError, match="did not align into a motif"):
         discover_motif(model, X, seed_width=20, min_information=2.5)
-
-
-# ------------------------------------------------------- with a real network
-def set_filters(classifier, filters):
-    """Give the first Conv1D the one-hot ``filters`` as weights, bias 0."""
-    import keras
-
-    layers = classifier.model_.layers
-    conv = next(layer for layer in layers if isinstance(layer, keras.layers.Conv1D))
-    kernel = np.stack([one_hot_encode(f, dtype=np.float32) for f in filters], axis=-1)
-    conv.set_weights([kernel, np.zeros(len(filters), dtype=np.float32)])
-
-
-def expected_filter_sites(seqs, pattern, threshold, pad_left):
-    """Plain loop: windows (original coordinates) with matches > threshold * max."""
-    k = len(pattern)
-    rows = []
-    for i, seq in enumerate(seqs):
-        for start in range(-pad_left[i], len(seq) - k + 1):
-            matches = sum(
-                0 <= start + j < len(seq) and seq[start + j] == pattern[j]
-                for j in range(k)
-            )
-            rows.append((i, start, matches))
-    top = max(m for *_, m in rows)
-    return [(i, s) for i, s, m in rows if m > threshold * top]
-
-
-@pytest.fixture(scope="module")
-def tiny_classifier():
-    from dnacnn import DNACNNClassifier
-
-    seqs = random_sequences(16, 20, seed=7)
-    clf = DNACNNClassifier(filters=3, kernel_size=4, epochs=1, random_state=0)
-    return clf.fit(one_hot_encode(seqs), np.arange(16) % 2)
-
-
-def test_filter_motifs_collects_the_windows_above_threshold(
-    tiny_classifier, monkeypatch
-):
-    seqs = random_sequences(12, 20, seed=8)
-    seqs[3] = seqs[3][:5] + "ACGT" + seqs[3][9:]
-    X = one_hot_encode(seqs)
-    # filter 1 never fires (all weights -1 after relu: activation 0)
-    set_filters(tiny_classifier, ["ACGT", "NNNN", "GGCA"])
-    conv = tiny_classifier.model_.layers[0]
-    kernel, bias = conv.get_weights()
-    kernel[:, :, 1] = -1
-    conv.set_weights([kernel, bias])
-    motifs = filter_motifs(tiny_classifier, X, threshold=0.5)
-    assert [m.name for m in motifs] == ["filter0", "filter2"]
-    for motif, pattern in zip(motifs, ["ACGT", "GGCA"], strict=True):
-        expected = expected_filter_sites(seqs, pattern, 0.5, [0] * 12)
-        assert motif.sites[["sequence", "start"]].tolist() == expected
-        assert (motif.sites["strand"] == 1).all()
-        assert motif.width == 4
-        for s in motif.sites:
-            assert seqs[s["sequence"]][s["start"] : s["start"] + 4] == s["site"]
-        np.testing.assert_array_equal(
-            motif.counts, Motif.from_sequences(motif.sites["site"]).counts
-        )
-    assert motifs[0].sites["score"].max() == pytest.approx(4)
-    # the same when the activations are computed again in small batches
-    monkeypatch.setattr("dnacnn.motifs._KEEP_ACTIVATIONS", 0)
-    again = filter_motifs(tiny_classifier, X, threshold=0.5, batch_size=5)
-    for a, b in zip(motifs, again, strict=True):
-        assert a.sites.tolist() == b.sites.tolist()
-        np.testing.assert_array_equal(a.counts, b.counts)
-    assert len(filter_motifs(tiny_classifier, X, min_sites=1000)) == 0
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
-        filter_motifs(tiny_classifier, X, threshold=2)
-    with pytest.raises(ValueError, match=r"fitted on sequences of shape \(20, 4\)"):
-        filter_motifs(tiny_classifier, X[:, :10])
-
-
-def test_filter_motifs_of_a_pipeline_use_original_coordinates():
-    from dnacnn import DNACNNClassifier
-
-    seqs = random_sequences(10, 20, seed=9)
-    seqs = [s[: 12 + i] for i, s in enumerate(seqs)]  # lengths 12..21
-    seqs[4] = "ACGT" + seqs[4][4:]
-    model = make_pipeline(
-        DNAOneHotTransformer(padding="left"),
-        DNACNNClassifier(filters=1, kernel_size=4, epochs=1, random_state=0),
-    ).fit(seqs, np.arange(10) % 2)
-    set_filters(model[-1], ["ACGT"])
-    [motif] = filter_motifs(model, seqs, threshold=0.6)
-    pad = [21 - len(s) for s in seqs]
-    assert motif.sites[["sequence", "start"]].tolist() == expected_filter_sites(
-        seqs, "ACGT", 0.6, pad
-    )
-    for s in motif.sites:
-        seq = seqs[s["sequence"]]
-        read = "".join(
-            seq[j] if j >= 0 else "N" for j in range(s["start"], s["start"] + 4)
-        )
-        assert read == s["site"]
-    with pytest.raises(NotFittedError):
-        filter_motifs(make_pipeline(DNAOneHotTransformer(), DNACNNClassifier()), seqs)
-
-
-@pytest.fixture(scope="module")
-def primer_model(primer_data):
-    from dnacnn import DNACNNClassifier
-
-    X_train, _, y_train, _ = train_test_split(
-        primer_data.sequences, primer_data.target, test_size=0.25, random_state=42
-    )
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(random_state=0))
-    return model.fit(X_train, y_train), X_train, y_train
-
-
-@pytest.mark.slow
-def test_discover_motif_finds_the_primer_motif(primer_model):
-    model, X, y = primer_model
-    motif = discover_motif(model, X)
-    assert motif.consensus == PRIMER_MOTIF
-    planted = np.array([s.find(PRIMER_MOTIF) for s in X])
-    sites = motif.sites
-    found = np.zeros(len(X), dtype=bool)
-    found[sites["sequence"]] = (sites["start"] == planted[sites["sequence"]]) & (
-        sites["strand"] == 1
-    )
-    assert found[y == 1].mean() >= 0.95
-    # the classifier on one-hot input finds the same sites
-    same = discover_motif(model[-1], model[0].transform(X))
-    assert same.sites.tolist() == motif.sites.tolist()
-    assert read_meme(motif.to_meme())[0].consensus == PRIMER_MOTIF
-
-
-@pytest.mark.slow
-def test_a_filter_of_the_primer_model_holds_the_motif(primer_model):
-    model, X, y = primer_model
-    motifs = filter_motifs(model, X)
-    assert motifs and all(m.width == 19 for m in motifs)
-
-    def matches(consensus):
-        return max(
-            sum(
-                a == b for a, b in zip(consensus[o : o + 12], PRIMER_MOTIF, strict=True)
-            )
-            for o in range(len(consensus) - 11)
-        )
-
-    # A filter of an untrained network also collects some windows holding the
-    # motif (the only recurring element of the data); a trained one fires on
-    # it almost only in positives, and in nearly every positive (measured,
-    # random_state 0-2 untrained: at most 75% of a filter's sites are in
-    # positives; trained: 15-18 filters with 100%).
-    positives = np.flatnonzero(y == 1)
-    good = [
-        m
-        for m in motifs
-        if matches(m.consensus) >= 11 and y[m.sites["sequence"]].mean() >= 0.95
-    ]
-    assert good
-    coverage = max(np.isin(positives, m.sites["sequence"]).mean() for m in good)
-    assert coverage >= 0.9
-
-
-@pytest.fixture(scope="module")
-def planted_pwm():
-    rng = np.random.default_rng(0)
-    return rng.dirichlet(np.full(4, 0.5), size=14)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("both_strands", [False, True])
-def test_discover_motif_recovers_a_planted_pwm(planted_pwm, both_strands):
-    from dnacnn import DNACNNClassifier
-
-    X, y, _ = make_motif_dataset(
-        2000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
-    )
-    model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
-    ).fit(X, y)
-    motif = discover_motif(model, X, both_strands=both_strands)
-    assert motif.width >= 12
-    # measured: r = 0.999 (forward) and 0.994 (both strands), 14 positions
-    assert best_alignment_r(motif.pfm, planted_pwm, min_overlap=12) > 0.95

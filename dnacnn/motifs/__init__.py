@@ -1,0 +1,28 @@
+"""DNA motifs from a CNN's attributions and first-layer filters; MEME files.
+
+A :class:`Motif` is a count (or frequency) matrix over A, C, G, T with the
+aligned sites it came from; it scores and scans sequences on both strands.
+:func:`discover_motif` finds the binding motif a fitted CNN has learned by
+aligning the windows its saliency points at; :func:`filter_motifs` turns
+every first-layer convolution filter into the motif of the windows that
+activate it (as DeepBind and Basset do).  :func:`to_meme`,
+:func:`write_meme` and :func:`read_meme` exchange motifs with the MEME Suite
+(FIMO, Tomtom, ...) in its minimal motif format.
+
+The package is split by role: ``_motif`` (the type) over ``_scan``
+(vectorized scanning), ``_discover`` (motifs from a model), and ``_meme``
+(files) over ``_meme_text`` (the format as text).
+"""
+
+from ._discover import discover_motif, filter_motifs
+from ._meme import read_meme, to_meme, write_meme
+from ._motif import Motif
+
+__all__ = [
+    "Motif",
+    "discover_motif",
+    "filter_motifs",
+    "read_meme",
+    "to_meme",
+    "write_meme",
+]
