@@ -29,6 +29,7 @@ _LAZY = {
     "filter_motifs": "motifs",
     "read_meme": "motifs",
     "write_meme": "motifs",
+    "to_meme": "motifs",
     "plot_history": "plotting",
     "plot_saliency": "plotting",
     "plot_logo": "plotting",

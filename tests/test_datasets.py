@@ -848,11 +848,3 @@ def test_load_sequences_bad_byte_position(tmp_path):
     path.write_bytes("ACGT\nAC\u00e9GT\n".encode("latin-1"))
     with pytest.raises(ValueError, match=r"line 2 .*byte 0xe9 at column 2, 0-based"):
         load_sequences(path)
-
-
-def test_import_does_not_load_tensorflow():
-    code = "import sys, dnacnn.datasets; print('tensorflow' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"

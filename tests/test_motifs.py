@@ -3,9 +3,6 @@
 MEME files: test_meme.py; real networks: test_motifs_network.py.
 """
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
@@ -272,11 +269,6 @@ def test_sites_from_a_structured_array():
     assert motif.nsites == 1
     with pytest.raises(ValueError, match="missing"):
         Motif(COUNTS, sites=np.zeros(1, dtype=[("sequence", int)]))
-
-
-def test_import_does_not_load_tensorflow():
-    code = "import sys, dnacnn.motifs; sys.exit('tensorflow' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
 # ------------------------------------------------- discover_motif, no Keras
