@@ -220,6 +220,7 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
 
     try:
         pipeline_params, encoder, enc_name, classifier, clf_name = _steps(model)
+        classifier_params = _classifier_params(classifier)  # refusals first
         check_is_fitted(classifier)
         steps = []
         if encoder is not None:
@@ -245,7 +246,7 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
             {
                 "name": clf_name,
                 "class": "DNACNNClassifier",
-                "params": _classifier_params(classifier),
+                "params": classifier_params,
                 "fitted": {
                     **_fitted_facts(
                         classifier, ["classes_", "input_shape_", "n_features_in_"]
