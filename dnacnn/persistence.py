@@ -197,8 +197,9 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    The optimizer's state is not saved: a loaded model predicts, explains
-    and can be refitted, but ``partial_fit`` restarts the optimizer.
+    The weights (and the optimizer's variables) are read back with
+    ``keras.Model.load_weights``, which reads arrays only: no layer
+    configuration from the file is deserialized.
 
     Examples
     --------
