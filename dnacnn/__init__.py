@@ -22,6 +22,8 @@ _LAZY = {
     "get_data_home": "datasets",
     "DNACNNClassifier": "estimators",
     "build_cnn": "models",
+    "save_model": "persistence",
+    "load_model": "persistence",
     "saliency": "interpret",
     "in_silico_mutagenesis": "interpret",
     "Motif": "motifs",

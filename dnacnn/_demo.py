@@ -9,7 +9,22 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_path, atomic_write
+from ._io import matches, output_folder, remove_stale, save_figure, save_model_file
+
 TUTORIAL_MOTIF = "CGACCGAACTCC"
+
+#: The files ``dnacnn demo`` writes (and ``model.joblib``, which it once wrote).
+DEMO_FILES = matches(
+    r"model\.dnacnn",
+    r"model\.joblib",
+    r"training_curves\.png",
+    r"confusion_matrix\.png",
+    r"saliency\.png",
+    r"motif_logo\.png",
+    r"motif\.meme",
+    r"report\.(md|html)",
+)
 
 
 def _load(data: str, random_state: int):
@@ -78,14 +93,17 @@ def run_demo(
     random_state: int,
     quiet: bool,
     positive=None,
+    overwrite: bool = False,
 ) -> dict:
-    """Run the demo, write its files to ``out``; return the numbers it reports."""
-    import joblib
+    """Run the demo, write its files to ``out``; return the numbers it reports.
+
+    ``out`` must be new or empty unless ``overwrite``, which replaces the
+    files of an earlier demo only.
+    """
     from sklearn.metrics import confusion_matrix
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
 
-    from ._io import quiet as predicting_quietly
     from .estimators import DNACNNClassifier
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
@@ -93,7 +111,7 @@ def run_demo(
 
     say = (lambda *a, **k: None) if quiet else print
     started = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    earlier = output_folder(out, owns=DEMO_FILES, overwrite=overwrite, command="demo")
 
     # 1. Curate
     X, y, positions, planted, about = _load(data, random_state)
@@ -115,7 +133,7 @@ def run_demo(
     )
     model = make_pipeline(DNAOneHotTransformer(), classifier)
     model.fit(X[i_train], y[i_train])
-    joblib.dump(predicting_quietly(model), out / "model.joblib")
+    save_model_file(model, out / "model.dnacnn")
 
     # 3. Evaluate
     predicted = model.predict(X[i_test])
@@ -127,10 +145,15 @@ def run_demo(
     # 4. Interpret
     train_pos = i_train[y[i_train] == positive]
     motif = discover_motif(model, X[train_pos], target=positive, name="discovered")
-    write_meme([motif], out / "motif.meme")
+    with atomic_path(out / "motif.meme") as temp:
+        write_meme([motif], temp)
     hits = i_test[(y[i_test] == positive) & (predicted == positive)]
     example = int(hits[0]) if len(hits) else int(i_test[0])
-    scores = saliency(model, X[example : example + 1], target=positive, clip=True)[0]
+    # In logit units: the probability of a clear example saturates at 1, and
+    # its gradients (the default output) vanish to ~1e-8.
+    scores = saliency(
+        model, X[example : example + 1], target=positive, output="logit", clip=True
+    )[0]
     if positions is not None and positions[example] >= 0:
         span = (int(positions[example]), int(positions[example]) + len(planted))
         span_note = "the planted motif"
@@ -156,9 +179,16 @@ def run_demo(
         "example": int(example),
         "span": span,
         "span_note": span_note,
+        "positive": positive,
+        "saliency_max": float(np.abs(scores).max()),
         "seconds": time.perf_counter() - started,
     }
     _write_reports(out, result, figures, motif)
+    remove_stale(
+        earlier,
+        [out / n for n in ("model.dnacnn", "motif.meme", "report.md", "report.html")]
+        + list(figures.values()),
+    )
     print(_summary(result, out))
     return result
 
@@ -176,18 +206,14 @@ def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
     plot_history(model, metric="loss", ax=axes[0])
     plot_history(model, metric="accuracy", ax=axes[1])
-    paths["training curves"] = out / "training_curves.png"
-    fig.savefig(paths["training curves"], dpi=100)
-    plt.close(fig)
+    paths["training curves"] = save_figure(fig, out / "training_curves.png")
 
     fig, ax = plt.subplots(figsize=(4.5, 4), layout="constrained")
     ConfusionMatrixDisplay(matrix, display_labels=classes).plot(
         ax=ax, cmap="Blues", colorbar=False
     )
     ax.set_title("Confusion matrix (test set)")
-    paths["confusion matrix"] = out / "confusion_matrix.png"
-    fig.savefig(paths["confusion matrix"], dpi=100)
-    plt.close(fig)
+    paths["confusion matrix"] = save_figure(fig, out / "confusion_matrix.png")
 
     ax = plot_saliency(
         scores,
@@ -195,14 +221,11 @@ def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict
         highlight=span,
         title="Saliency map of a bound test sequence (highlighted: the motif)",
     )
-    paths["saliency map"] = out / "saliency.png"
-    ax.figure.savefig(paths["saliency map"], dpi=100)
-    plt.close(ax.figure)
+    ax.set_ylabel("gradient x input (logit units)")
+    paths["saliency map"] = save_figure(ax.figure, out / "saliency.png")
 
     ax = plot_logo(motif, title=f"Discovered motif: {motif.consensus}")
-    paths["discovered motif"] = out / "motif_logo.png"
-    ax.figure.savefig(paths["discovered motif"], dpi=100)
-    plt.close(ax.figure)
+    paths["discovered motif"] = save_figure(ax.figure, out / "motif_logo.png")
     return paths
 
 
@@ -257,12 +280,13 @@ def _write_reports(out: Path, r: dict, figures: dict, motif) -> None:
     md += [
         f"The saliency map is sequence {r['example']} of the data set; the "
         f"highlighted bases are {r['span_note']}, positions "
-        f"{r['span'][0]}-{r['span'][1] - 1} (0-based).",
+        f"{r['span'][0]}-{r['span'][1] - 1} (0-based). {_units(r)}",
         "",
-        "Files: `model.joblib` (the fitted Pipeline, `joblib.load` it), "
+        "Files: `model.dnacnn` (the fitted Pipeline: `dnacnn.load_model` it, or "
+        "`dnacnn predict` with it; it loads without running code), "
         "`motif.meme` (the discovered motif, MEME format).",
     ]
-    (out / "report.md").write_text("\n".join(md) + "\n")
+    atomic_write(out / "report.md", "\n".join(md) + "\n")
 
     def image(path: Path) -> str:
         data = base64.b64encode(path.read_bytes()).decode()
@@ -294,9 +318,18 @@ img{{max-width:100%}}code{{background:#eee}}</style></head><body>
 {sections}
 <p>The saliency map is sequence {r["example"]} of the data set; the highlighted
 bases are {html.escape(r["span_note"])}, positions {r["span"][0]}-{r["span"][1] - 1}
-(0-based).</p>
-<p>Files: <code>model.joblib</code> (the fitted Pipeline), <code>motif.meme</code>
-(the discovered motif, MEME format).</p>
+(0-based). {html.escape(_units(r))}</p>
+<p>Files: <code>model.dnacnn</code> (the fitted Pipeline: <code>dnacnn.load_model</code>
+it, or <code>dnacnn predict</code> with it; it loads without running code),
+<code>motif.meme</code> (the discovered motif, MEME format).</p>
 </body></html>
 """
-    (out / "report.html").write_text(page)
+    atomic_write(out / "report.html", page)
+
+
+def _units(r: dict) -> str:
+    return (
+        "Saliency is gradient x input of the logit (log-odds) of class "
+        f"{r['positive']!r}, in logit units: the largest |saliency| is "
+        f"{r['saliency_max']:.3g} logit units."
+    )

@@ -1,16 +1,43 @@
-"""Reading the command line's inputs: labels, labelled folders, saved models.
+"""The command line's files: labels, labelled folders, models, output folders.
 
-Errors are ``FileNotFoundError`` or ``ValueError`` whose message names the
-file; the command line prints them as one line.
+Errors are ``FileNotFoundError``, ``OSError`` or ``ValueError`` whose message
+names the file; the command line prints them as one line.  Every file is
+written atomically (:mod:`dnacnn._files`): an error or Ctrl-C leaves what was
+there before.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from ._files import atomic_path, check_writable
+
+#: ``--out`` suffixes that ask for a joblib (pickle) file rather than the safe one.
+JOBLIB_SUFFIXES = (".joblib", ".pkl", ".pickle")
+
+
+def parse_label(text: str):
+    """A label as typed: an int only when ``text`` is an int's canonical spelling.
+
+    ``"1"`` is 1, but ``"01"``, ``"+1"`` and ``" 1"`` stay strings, so that
+    distinct spellings remain distinct classes.
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        return text
+    return value if str(value) == text else text
 
 
 def read_labels(path: str | Path) -> list:
-    """One label per line (blank lines ignored); ints when every label is one."""
+    """One label per line (blank lines ignored).
+
+    Ints when every label is a canonical int (``"1"``, ``"-2"``), else
+    strings: ``"01"`` and ``"1"`` are then two classes, as written.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"labels file not found: {path}")
@@ -21,10 +48,10 @@ def read_labels(path: str | Path) -> list:
     labels = [label for label in labels if label]
     if not labels:
         raise ValueError(f"{path} holds no labels")
-    try:
-        return [int(label) for label in labels]
-    except ValueError:
-        return labels
+    parsed = [parse_label(label) for label in labels]
+    if all(isinstance(label, int) for label in parsed):
+        return parsed
+    return labels
 
 
 def read_sequences(path: str | Path):
@@ -67,19 +94,126 @@ def read_folder(folder: str | Path):
 
 
 def load_model(path: str | Path):
-    """A Pipeline saved by ``dnacnn fit`` or ``dnacnn demo``, set to predict quietly."""
-    import joblib
+    """A model saved by ``dnacnn fit`` or ``dnacnn demo``, set to predict quietly.
+
+    The format is told by content: a :func:`dnacnn.save_model` zip file loads
+    without running any code; anything else is read with ``joblib.load``,
+    which runs whatever code a crafted file holds.
+    """
+    from .persistence import is_safe_model_file
+    from .persistence import load_model as load_safe
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"model file not found: {path}")
-    try:
-        model = joblib.load(path)
-    except Exception as exc:  # joblib/pickle raise many kinds
-        raise ValueError(f"cannot read a model from {path}: {exc}") from exc
+    if is_safe_model_file(path):
+        model = load_safe(path)
+    else:
+        import joblib
+
+        try:
+            model = joblib.load(path)
+        except Exception as exc:  # joblib/pickle raise many kinds
+            raise ValueError(f"cannot read a model from {path}: {exc}") from exc
     if not hasattr(model, "predict_proba") or not hasattr(model, "classes_"):
         raise ValueError(f"{path} does not hold a fitted classifier")
     return quiet(model)
+
+
+def model_path(path: str | Path) -> Path:
+    """Check, before training, that a model can be written at ``path``."""
+    path = Path(path)
+    make_folder(path.parent, what="folder of --out")
+    return check_writable(path, what="model file (--out)")
+
+
+def save_model_file(model, path: Path) -> str:
+    """Write ``model`` atomically: joblib for a ``.joblib``/``.pkl`` name, else
+    the safe format; return which."""
+    quiet(model)
+    if path.suffix.lower() in JOBLIB_SUFFIXES:
+        import joblib
+
+        with atomic_path(path) as temp:
+            joblib.dump(model, temp)
+        return "joblib"
+    from .persistence import save_model
+
+    save_model(model, path)
+    return "dnacnn"
+
+
+def make_folder(folder: Path, *, what: str) -> Path:
+    """Create ``folder`` (and its parents); a sentence, not an errno, if not."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(
+            f"the {what} {str(folder)!r} is a file, not a folder; give a folder."
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(
+            f"cannot create the {what} {str(folder)!r}: "
+            f"{(exc.strerror or str(exc)).lower()}"
+            + (" (a part of the path is a file)" if exc.errno in (17, 20) else "")
+            + "."
+        ) from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OSError(f"cannot write in the {what} {str(folder)!r}: permission denied.")
+    return folder
+
+
+def output_folder(
+    folder: str | Path,
+    *,
+    owns: Callable[[str], bool],
+    overwrite: bool,
+    command: str,
+) -> list[Path]:
+    """Prepare ``--out`` of ``command``; return the earlier results in it.
+
+    A folder holding anything is refused unless ``overwrite``: then only the
+    files ``owns`` recognises as the command's results are replaced (call
+    :func:`remove_stale` at the end); the user's other files are kept.
+    """
+    folder = make_folder(Path(folder), what="output folder (--out)")
+    entries = sorted(folder.iterdir())
+    if entries and not overwrite:
+        names = ", ".join(repr(p.name) for p in entries[:3])
+        more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
+        raise ValueError(
+            f"the output folder {str(folder)!r} is not empty (it holds {names}"
+            f"{more}): give a new folder, or pass --overwrite to replace the "
+            f"results of an earlier 'dnacnn {command}' (other files are kept)."
+        )
+    return [p for p in entries if p.is_file() and owns(p.name)]
+
+
+def remove_stale(earlier: Iterable[Path], written: Iterable[Path]) -> None:
+    """Remove the earlier results that this run did not write again."""
+    written = {Path(p).name for p in written}
+    for path in earlier:
+        if path.name not in written:
+            path.unlink(missing_ok=True)
+
+
+def save_figure(figure, path: Path, *, dpi: int = 100) -> Path:
+    """Save a matplotlib figure as PNG atomically, and close it."""
+    import matplotlib.pyplot as plt
+
+    try:
+        with atomic_path(path) as temp:
+            figure.savefig(temp, format="png", dpi=dpi)
+    finally:
+        plt.close(figure)
+    return path
+
+
+def matches(*patterns: str) -> Callable[[str], bool]:
+    """A test of file names against full-match regular expressions."""
+    compiled = [re.compile(p) for p in patterns]
+    return lambda name: any(c.fullmatch(name) for c in compiled)
 
 
 def quiet(model):

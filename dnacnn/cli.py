@@ -1,20 +1,129 @@
 """The ``dnacnn`` command: ``demo``, ``fit``, ``predict`` and ``explain``.
 
 Heavy imports (TensorFlow, matplotlib) happen inside the commands, so that
-``dnacnn --help`` answers at once.  Errors a user can fix (a missing file, a
-malformed one, counts that do not match) print one line and exit with 1.
+``dnacnn --help`` answers at once; the options' defaults and choices are read
+from the source of :class:`~dnacnn.DNACNNClassifier` and
+:mod:`dnacnn.interpret` (:func:`classifier_defaults`, :func:`methods`), which
+stay their one home.  Errors a user can fix (a missing file, a malformed one,
+counts that do not match) print one line and exit with 1; Ctrl-C prints one
+line and exits with 130.  Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import errno
+import functools
+import importlib.util
 import os
 import sys
 from pathlib import Path
 
-from ._io import load_model, quiet, read_labeled, read_sequences
+from ._files import atomic_path, check_writable
+from ._io import (
+    load_model,
+    matches,
+    model_path,
+    output_folder,
+    parse_label,
+    read_labeled,
+    read_sequences,
+    remove_stale,
+    save_figure,
+    save_model_file,
+)
 
-__all__ = ["main"]
+__all__ = ["classifier_defaults", "main", "methods", "saliency_defaults"]
+
+_SECURITY = (
+    "Loading a joblib (pickle) file runs any code the file holds: only load "
+    "those you trust. Models saved by 'dnacnn fit' or 'dnacnn demo' in the "
+    "default format (.dnacnn) hold data only and load without running code."
+)
+EXPLAIN_FILES = matches(
+    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png"
+)
+
+
+# --------------------------------------------------------------------------
+# defaults and choices, read where they are defined (without TensorFlow)
+# --------------------------------------------------------------------------
+def _module_tree(module: str) -> ast.Module:
+    spec = importlib.util.find_spec(f"dnacnn.{module}")
+    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+
+
+def _literal_defaults(module: str, *names: str) -> dict:
+    """The literal keyword defaults of ``module.names[0].names[1]...``, as
+    ``inspect.signature`` gives them, read from the source (no import)."""
+    body = _module_tree(module).body
+    for name in names:
+        (node,) = (
+            n
+            for n in body
+            if isinstance(n, ast.ClassDef | ast.FunctionDef) and n.name == name
+        )
+        body = node.body
+    defaults = {}
+    for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
+        try:
+            defaults[arg.arg] = ast.literal_eval(default)
+        except ValueError:  # not a literal, or no default
+            pass
+    return defaults
+
+
+def _imported_defaults(function) -> dict:
+    import inspect
+
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+_NO_SOURCE = (OSError, TypeError, ValueError, SyntaxError, AttributeError)
+
+
+@functools.cache
+def classifier_defaults() -> dict:
+    """``inspect.signature(DNACNNClassifier)``'s literal defaults, read from the
+    source so that ``dnacnn --help`` imports no TensorFlow."""
+    try:
+        return _literal_defaults("estimators", "DNACNNClassifier", "__init__")
+    except _NO_SOURCE:  # e.g. only bytecode installed: import it
+        from .estimators import DNACNNClassifier
+
+        return _imported_defaults(DNACNNClassifier)
+
+
+@functools.cache
+def saliency_defaults() -> dict:
+    """``inspect.signature(dnacnn.saliency)``'s literal defaults (no import)."""
+    try:
+        return _literal_defaults("interpret", "saliency")
+    except _NO_SOURCE:
+        from .interpret import saliency
+
+        return _imported_defaults(saliency)
+
+
+@functools.cache
+def methods() -> tuple[str, ...]:
+    """``dnacnn.interpret.METHODS``, read from its source (no scikit-learn import)."""
+    try:
+        for node in _module_tree("interpret").body:
+            if isinstance(node, ast.Assign) and any(
+                getattr(t, "id", None) == "METHODS" for t in node.targets
+            ):
+                return tuple(ast.literal_eval(node.value))
+    except _NO_SOURCE:
+        pass
+    from .interpret import METHODS
+
+    return tuple(METHODS)
 
 
 # --------------------------------------------------------------------------
@@ -36,28 +145,30 @@ def _classifier_from(args):
 
 
 def cmd_fit(args) -> None:
-    import joblib
     from sklearn.pipeline import make_pipeline
 
     from .preprocessing import DNAOneHotTransformer
 
+    out = model_path(args.out)  # before the data and the training
     sequences, labels, _ = read_labeled(args.sequences, args.labels)
     model = make_pipeline(
         DNAOneHotTransformer(length=args.length), _classifier_from(args)
     )
     model.fit(sequences, labels)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(quiet(model), out)
+    fmt = save_model_file(model, out)
     print(
         f"fitted on {len(sequences)} sequences, training accuracy "
-        f"{model.score(sequences, labels):.3f}; model written to {out}"
+        f"{model.score(sequences, labels):.3f}; model written to {out} "
+        f"({'joblib' if fmt == 'joblib' else 'dnacnn format, no pickle'})"
     )
 
 
 def cmd_predict(args) -> None:
     import csv
 
+    to_stdout = args.output in (None, "-")
+    if not to_stdout:
+        check_writable(args.output, what="output file (--output)")
     model = load_model(args.model)
     sequences, ids = read_sequences(args.sequences)
     if ids is None:
@@ -72,17 +183,17 @@ def cmd_predict(args) -> None:
     else:
         header = ["id", "prediction"]
         rows = [[i, p] for i, p in zip(ids, model.predict(sequences), strict=True)]
-    output = sys.stdout if args.output in (None, "-") else open(args.output, "w")
     delimiter = "\t" if str(args.output).endswith((".tsv", ".txt")) else ","
-    try:
+    if to_stdout:
+        writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    with atomic_path(args.output) as temp, open(temp, "w", newline="") as output:
         writer = csv.writer(output, delimiter=delimiter, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
-    finally:
-        if output is not sys.stdout:
-            output.close()
-    if output is not sys.stdout:
-        print(f"{len(rows)} predictions written to {args.output}", file=sys.stderr)
+    print(f"{len(rows)} predictions written to {args.output}", file=sys.stderr)
 
 
 def cmd_explain(args) -> None:
@@ -91,16 +202,18 @@ def cmd_explain(args) -> None:
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
 
+    out = Path(args.out)
+    earlier = output_folder(
+        out, owns=EXPLAIN_FILES, overwrite=args.overwrite, command="explain"
+    )
     model = load_model(args.model)
     sequences, ids = read_sequences(args.sequences)
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     scores = saliency(model, sequences, method=args.method, target=args.target)
     proba = model.predict_proba(sequences)
     table = out / "saliency.tsv"
-    with open(table, "w") as f:
+    with atomic_path(table) as temp, open(temp, "w", newline="") as f:
         writer = csv.writer(f, delimiter="\t", lineterminator="\n")
         writer.writerow(["id", "position", "base", "saliency"])
         for name, seq, row in zip(ids, sequences, scores, strict=True):
@@ -111,14 +224,18 @@ def cmd_explain(args) -> None:
     figures = _saliency_figures(
         out, sequences, ids, scores, proba, model, args.target, args.n_figures
     )
+    written = [table, *figures]
     message = f"saliency of {len(sequences)} sequences written to {table}"
     try:
         motif = discover_motif(model, sequences, target=args.target)
     except ValueError as exc:
+        remove_stale(earlier, written)
         print(f"{message}; no motif: {exc}")
         return
-    write_meme([motif], out / "motif.meme")
+    with atomic_path(out / "motif.meme") as temp:
+        write_meme([motif], temp)
     _logo_figure(motif, out / "motif_logo.png")
+    remove_stale(earlier, [*written, out / "motif.meme", out / "motif_logo.png"])
     print(
         f"{message}; {len(figures)} figures; discovered motif {motif.consensus} "
         f"({len(motif.sites)} sites) written to {out / 'motif.meme'}"
@@ -126,8 +243,6 @@ def cmd_explain(args) -> None:
 
 
 def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figures):
-    import matplotlib.pyplot as plt
-
     from .plotting import plot_saliency
 
     classes = list(model.classes_)
@@ -144,21 +259,14 @@ def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figur
             sequences[i],
             title=f"{ids[i]}: P({label}) = {proba[i, classes.index(label)]:.3f}",
         )
-        path = out / f"saliency_{i}.png"
-        ax.figure.savefig(path, dpi=100)
-        plt.close(ax.figure)
-        paths.append(path)
+        paths.append(save_figure(ax.figure, out / f"saliency_{i}.png"))
     return paths
 
 
 def _logo_figure(motif, path) -> None:
-    import matplotlib.pyplot as plt
-
     from .plotting import plot_logo
 
-    ax = plot_logo(motif)
-    ax.figure.savefig(path, dpi=100)
-    plt.close(ax.figure)
+    save_figure(plot_logo(motif).figure, path)
 
 
 def cmd_demo(args) -> None:
@@ -171,6 +279,7 @@ def cmd_demo(args) -> None:
         random_state=args.random_state,
         quiet=args.quiet,
         positive=args.positive,
+        overwrite=args.overwrite,
     )
 
 
@@ -178,36 +287,43 @@ def cmd_demo(args) -> None:
 # argument parsing
 # --------------------------------------------------------------------------
 def _add_model_options(parser) -> None:
+    d = classifier_defaults()
     group = parser.add_argument_group("model and training")
     group.add_argument(
-        "--epochs", type=int, default=50, help="training epochs (default: 50)"
+        "--epochs",
+        type=int,
+        default=d["epochs"],
+        help="training epochs (default: %(default)s)",
     )
     group.add_argument(
         "--filters",
         type=int,
-        default=64,
-        help="convolution filters (default: 64)",
+        default=d["filters"],
+        help="convolution filters (default: %(default)s)",
     )
     group.add_argument(
         "--kernel-size",
         type=int,
-        default=19,
-        help="convolution width in bases, at least the motif's (default: 19)",
+        default=d["kernel_size"],
+        help="convolution width in bases, at least the motif's (default: %(default)s)",
     )
     group.add_argument(
-        "--batch-size", type=int, default=32, help="mini-batch size (default: 32)"
+        "--batch-size",
+        type=int,
+        default=d["batch_size"],
+        help="mini-batch size (default: %(default)s)",
     )
     group.add_argument(
         "--learning-rate",
         type=float,
-        default=0.001,
-        help="Adam's learning rate (default: 0.001)",
+        default=d["learning_rate"],
+        help="Adam's learning rate (default: %(default)s)",
     )
     group.add_argument(
         "--validation-split",
         type=float,
-        default=0.0,
-        help="fraction of the training data held out to monitor (default: 0)",
+        default=d["validation_split"],
+        help="fraction of the training data held out to monitor (default: %(default)s)",
     )
     group.add_argument(
         "--random-state",
@@ -238,12 +354,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a model on labelled sequences",
         description=(
             "One-hot encode SEQUENCES and train the CNN on LABELS (one per "
-            "line, in the same order); save the fitted Pipeline with joblib."
+            "line, in the same order); save the fitted Pipeline. The default "
+            "format (any name but .joblib/.pkl, e.g. model.dnacnn) is a zip "
+            "file of JSON parameters and the Keras network that loads without "
+            "running code (dnacnn.load_model); a .joblib or .pkl name writes "
+            "joblib instead. The file is checked before training and written "
+            "atomically: a failed or interrupted run leaves an existing one."
         ),
     )
     p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
     p.add_argument("labels", help="labels: one per line, same order")
-    p.add_argument("--out", required=True, help="where to write the model (.joblib)")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="where to write the model (.dnacnn; .joblib or .pkl for joblib)",
+    )
     p.add_argument(
         "--length",
         type=int,
@@ -259,10 +384,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Predict each sequence's class (or, with --proba, the probability "
             "of each class) with a model saved by 'dnacnn fit' or 'dnacnn "
-            "demo'. Rows are keyed by FASTA id, or by 0-based line number."
+            "demo'. Rows are keyed by FASTA id, or by 0-based line number. " + _SECURITY
         ),
     )
-    p.add_argument("model", help="a model saved by 'dnacnn fit' (.joblib)")
+    p.add_argument("model", help="a model saved by 'dnacnn fit' (.dnacnn, or .joblib)")
     p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
     p.add_argument("--proba", action="store_true", help="write class probabilities")
     p.add_argument(
@@ -282,22 +407,32 @@ def build_parser() -> argparse.ArgumentParser:
             "Compute each sequence's saliency (which bases drive the "
             "prediction), draw it for the first sequences, and discover the "
             "motif the model learned. Writes saliency.tsv (id, position, "
-            "base, saliency), saliency_<i>.png, motif.meme and motif_logo.png."
+            "base, saliency), saliency_<i>.png, motif.meme and motif_logo.png "
+            "into --out, which must be new or empty unless --overwrite. " + _SECURITY
         ),
     )
-    p.add_argument("model", help="a model saved by 'dnacnn fit' (.joblib)")
+    p.add_argument("model", help="a model saved by 'dnacnn fit' (.dnacnn, or .joblib)")
     p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
     p.add_argument("--out", required=True, help="folder for the results")
     p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=(
+            "use a folder that is not empty: replace the results of an earlier "
+            "'dnacnn explain' there (removing its saliency_<i>.png and "
+            "motif files that this run does not write again); other files are kept"
+        ),
+    )
+    p.add_argument(
         "--method",
-        choices=("gradient_x_input", "gradient", "integrated_gradients"),
-        default="gradient_x_input",
-        help="attribution method (default: gradient_x_input, the tutorial's)",
+        choices=methods(),
+        default=saliency_defaults()["method"],
+        help="attribution method (default: %(default)s, the tutorial's)",
     )
     p.add_argument(
         "--target",
         default=None,
-        type=_label,
+        type=parse_label,
         help=(
             "class to explain (default: the second of the two sorted classes, "
             "1 for 0/1 labels; each sequence's predicted class with more)"
@@ -318,8 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Run the tutorial's four steps with dnacnn: load or simulate the "
             "data and split it 75/25 (random_state=42), train the default "
             "CNN with a validation split, evaluate it, and interpret it "
-            "(saliency, discovered motif). Writes the model, the figures, "
-            "report.html and report.md to --out."
+            "(saliency, discovered motif). Writes the model (model.dnacnn), the "
+            "figures, report.html and report.md to --out, which must be new or "
+            "empty unless --overwrite."
         ),
     )
     p.add_argument(
@@ -337,7 +473,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./dnacnn-demo)",
     )
     p.add_argument(
-        "--epochs", type=int, default=50, help="training epochs (default: 50)"
+        "--overwrite",
+        action="store_true",
+        help=(
+            "use a folder that is not empty: replace the results of an earlier "
+            "'dnacnn demo' there; other files are kept"
+        ),
+    )
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=classifier_defaults()["epochs"],
+        help="training epochs (default: %(default)s)",
     )
     p.add_argument(
         "--random-state",
@@ -347,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--positive",
-        type=_label,
+        type=parse_label,
         default=None,
         help=(
             "label of the bound sequences, whose motif is sought (default: 1; "
@@ -359,12 +506,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _label(text: str):
-    """A class label from the command line: an int when it is one."""
-    try:
-        return int(text)
-    except ValueError:
-        return text
+def _message(exc: BaseException) -> str:
+    """One sentence for an error; an ``OSError`` without its ``[Errno N]``."""
+    if not isinstance(exc, OSError) or exc.strerror is None:
+        return str(exc)
+    reasons = {
+        errno.EEXIST: "a file is in the way of a folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EISDIR: "it is a folder; give a file name",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOSPC: "the disk is full",
+        errno.EFBIG: "the file is larger than this system allows",
+        errno.EROFS: "the file system is read-only",
+    }
+    reason = reasons.get(exc.errno, exc.strerror.lower())
+    where = f" {str(exc.filename)!r}" if exc.filename else ""
+    return f"cannot use{where}: {reason}."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -373,10 +531,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         args.func(args)
+    except KeyboardInterrupt:
+        if os.environ.get("DNACNN_DEBUG"):
+            raise
+        print(f"\ndnacnn {args.command}: interrupted", file=sys.stderr)
+        return 130
     except (ValueError, TypeError, OSError) as exc:
         if os.environ.get("DNACNN_DEBUG"):
             raise
-        print(f"dnacnn {args.command}: error: {exc}", file=sys.stderr)
+        print(f"dnacnn {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 1
     return 0
 

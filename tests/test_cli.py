@@ -2,8 +2,11 @@
 
 import base64
 import gzip
+import inspect
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +68,7 @@ def test_demo_default_run_writes_the_report(tmp_path):
     assert "planted motif:    CGACCGAACTCC (matches" in out
     demo = tmp_path / "demo"
     for name in (
-        "model.joblib",
+        "model.dnacnn",
         "training_curves.png",
         "confusion_matrix.png",
         "saliency.png",
@@ -81,10 +84,14 @@ def test_demo_default_run_writes_the_report(tmp_path):
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
     assert "CGACCGAACTCC" in page and f"{accuracy:.3f}" in page
     assert "![saliency map](saliency.png)" in (demo / "report.md").read_text()
-    # the saved model predicts from raw strings
-    import joblib
+    # saliency in logit units, not a probability's vanishing gradient
+    report = (demo / "report.md").read_text()
+    largest = float(re.search(r"largest \|saliency\| is ([\d.e+-]+) logit", report)[1])
+    assert largest > 0.01
+    # the saved model (no pickle) predicts from raw strings
+    from dnacnn import load_model
 
-    model = joblib.load(demo / "model.joblib")
+    model = load_model(demo / "model.dnacnn")
     assert model.predict(["A" * 19 + "CGACCGAACTCC" + "T" * 19]).tolist() == [1]
 
 
@@ -102,6 +109,8 @@ def test_demo_on_a_folder_and_on_the_primer_data(tmp_path, primer_dir, primer_ca
     out = run(*demo, "--positive", "bound", "--quiet").stdout
     assert "Epoch" not in out
     assert "discovered motif: TTGACGTCAA" in out
+    again = run(*demo, "--positive", "bound", check=False)  # a used folder
+    assert again.returncode == 1 and "--overwrite" in again.stderr
     out = run(
         "demo",
         "--data",
@@ -155,7 +164,7 @@ def test_fit_predict_explain_round_trip(tmp_path):
         )
     labels = tmp_path / "labels.txt"
     labels.write_text("\n".join("bound" if v else "free" for v in y) + "\n")
-    model = tmp_path / "model.joblib"
+    model = tmp_path / "model.dnacnn"
     out = run(
         "fit",
         fasta,
@@ -205,3 +214,241 @@ def test_fit_predict_explain_round_trip(tmp_path):
         "saliency_1.png",
     ]
     assert "MOTIF" in (ex / "motif.meme").read_text()
+
+
+# --------------------------------------------------------------------------
+# defaults, labels, output paths, atomic writes, Ctrl-C
+# --------------------------------------------------------------------------
+def test_help_imports_no_tensorflow_and_defaults_come_from_the_signatures():
+    code = (
+        "import sys\n"
+        "from dnacnn.cli import main\n"
+        "for c in ('fit', 'explain', 'demo'):\n"
+        "    try:\n"
+        "        main([c, '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('LOADED', [m for m in ('tensorflow', 'keras', 'sklearn')"
+        " if m in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "LOADED []" in result.stdout
+
+    from dnacnn import DNACNNClassifier
+    from dnacnn.cli import build_parser
+    from dnacnn.interpret import METHODS, saliency
+
+    signature = inspect.signature(DNACNNClassifier).parameters
+    parser = build_parser()
+    fit = parser.parse_args(["fit", "s", "l", "--out", "m"])
+    for name in (
+        "epochs",
+        "filters",
+        "kernel_size",
+        "batch_size",
+        "learning_rate",
+        "validation_split",
+    ):
+        assert getattr(fit, name) == signature[name].default, name
+    explain = parser.parse_args(["explain", "m", "s", "--out", "o"])
+    assert explain.method == inspect.signature(saliency).parameters["method"].default
+    action = next(
+        a
+        for sub in parser._subparsers._group_actions[0].choices.values()
+        if sub.prog.endswith("explain")
+        for a in sub._actions
+        if a.dest == "method"
+    )
+    assert tuple(action.choices) == tuple(METHODS)
+    assert parser.parse_args(["demo"]).epochs == signature["epochs"].default
+
+
+def test_labels_keep_their_spelling_unless_canonical_ints(tmp_path):
+    from dnacnn._io import parse_label, read_labels
+
+    path = tmp_path / "labels.txt"
+    path.write_text("01\n1\n01\n")
+    assert read_labels(path) == ["01", "1", "01"]  # two classes, as written
+    path.write_text("1\n-2\n0\n")
+    assert read_labels(path) == [1, -2, 0]
+    assert [parse_label(t) for t in ("1", "01", "+1", "bound")] == [
+        1,
+        "01",
+        "+1",
+        "bound",
+    ]
+
+
+@pytest.fixture
+def small_data(tmp_path):
+    X, y, _ = make_motif_dataset(120, 24, random_state=0)
+    (tmp_path / "seqs.txt").write_text("\n".join(X) + "\n")
+    (tmp_path / "labels.txt").write_text("\n".join(map(str, y)) + "\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", ["folder", "under_a_file", "missing_folder"])
+def test_fit_refuses_a_bad_out_before_training_with_a_sentence(small_data, kind):
+    (small_data / "afolder").mkdir()
+    out = {
+        "folder": "afolder",
+        "under_a_file": "seqs.txt/model.dnacnn",
+        "missing_folder": "new/deeper/model.dnacnn",
+    }[kind]
+    result = run(
+        "fit",
+        "seqs.txt",
+        "labels.txt",
+        "--out",
+        out,
+        "--epochs",
+        "2",
+        cwd=small_data,
+        check=False,
+    )
+    if kind == "missing_folder":  # folders are created, as before
+        assert result.returncode == 0 and (small_data / out).is_file()
+        return
+    assert result.returncode == 1
+    assert "Epoch" not in result.stdout  # nothing was trained
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("dnacnn fit: error:") and "Errno" not in last
+    assert repr("seqs.txt" if kind == "under_a_file" else "afolder") in last
+
+
+def _file_size_limit(limit):
+    def preexec():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return preexec
+
+
+@pytest.mark.parametrize("name", ["model.dnacnn", "model.joblib"])
+def test_a_failed_model_write_leaves_the_old_model(small_data, name):
+    old = small_data / name
+    old.write_bytes(b"a good model from yesterday")
+    before = sorted(p.name for p in small_data.iterdir())
+    result = subprocess.run(
+        [
+            str(DNACNN),
+            "fit",
+            "seqs.txt",
+            "labels.txt",
+            "--out",
+            name,
+            "--epochs",
+            "1",
+            "--quiet",
+        ],
+        cwd=small_data,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=_file_size_limit(8192),  # the model is larger
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert old.read_bytes() == b"a good model from yesterday"
+    assert sorted(p.name for p in small_data.iterdir()) == before
+
+
+def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(small_data):
+    old = small_data / "model.dnacnn"
+    old.write_bytes(b"a good model from yesterday")
+    process = subprocess.Popen(
+        [
+            str(DNACNN),
+            "fit",
+            "seqs.txt",
+            "labels.txt",
+            "--out",
+            "model.dnacnn",
+            "--epochs",
+            "100000",
+        ],
+        cwd=small_data,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        for line in process.stdout:
+            if line.startswith("Epoch 2/"):
+                break
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "dnacnn fit: interrupted"
+    assert old.read_bytes() == b"a good model from yesterday"
+    assert sorted(p.name for p in small_data.iterdir()) == [
+        "labels.txt",
+        "model.dnacnn",
+        "seqs.txt",
+    ]
+
+
+@pytest.fixture(scope="module")
+def fitted_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fitted")
+    X, y, _ = make_motif_dataset(150, 24, random_state=0)
+    (folder / "seqs.txt").write_text("\n".join(X) + "\n")
+    (folder / "labels.txt").write_text("\n".join(map(str, y)) + "\n")
+    run(
+        "fit",
+        "seqs.txt",
+        "labels.txt",
+        "--out",
+        "model.dnacnn",
+        "--epochs",
+        "3",
+        "--kernel-size",
+        "8",
+        "--quiet",
+        cwd=folder,
+    )
+    return folder
+
+
+def test_predict_reads_both_formats_by_content(fitted_model, tmp_path):
+    import joblib
+
+    from dnacnn import load_model
+
+    seqs = fitted_model / "seqs.txt"
+    joblib.dump(load_model(fitted_model / "model.dnacnn"), tmp_path / "a.model")
+    (tmp_path / "b.model").write_bytes((fitted_model / "model.dnacnn").read_bytes())
+    safe = run("predict", tmp_path / "b.model", seqs, "--proba").stdout
+    pickled = run("predict", tmp_path / "a.model", seqs, "--proba").stdout
+    assert safe == pickled and len(safe.splitlines()) == 151
+    bad = run("predict", seqs, seqs, check=False)
+    assert bad.returncode == 1 and "cannot read a model" in bad.stderr
+    assert "only load those you trust" in " ".join(
+        run("predict", "--help").stdout.split()
+    )
+
+
+def test_explain_refuses_a_used_folder_and_overwrite_replaces_only_its_files(
+    fitted_model, tmp_path
+):
+    model, seqs = fitted_model / "model.dnacnn", fitted_model / "seqs.txt"
+    out = tmp_path / "ex"
+    run("explain", model, seqs, "--out", out, "--n-figures", "3")
+    (out / "notes.txt").write_text("mine")
+    refused = run("explain", model, seqs, "--out", out, check=False)
+    assert refused.returncode == 1 and "--overwrite" in refused.stderr
+    run("explain", model, seqs, "--out", out, "--n-figures", "1", "--overwrite")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "motif.meme",
+        "motif_logo.png",
+        "notes.txt",
+        "saliency.tsv",
+        "saliency_0.png",
+    ]
+    assert (out / "notes.txt").read_text() == "mine"
