@@ -585,7 +585,8 @@ run_eagerly
         y : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        return self.target_encoder_.inverse_transform(self.predict_proba(X, **kwargs))
+        proba = self.predict_proba(X, **kwargs)  # not fitted: NotFittedError
+        return self.target_encoder_.inverse_transform(proba)
 
 
 def _is_instance(optimizer) -> bool:
