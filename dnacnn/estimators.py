@@ -94,9 +94,11 @@ class DNACNNClassifier(KerasClassifier):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.
     random_state : int, RandomState instance or None, default=None
-        Seed of the weights' initialization and of the shuffling.  The same
-        value gives bit-identical models on CPU, in one process or across
-        processes.  A RandomState is read, never advanced.
+        Seed of the weights' initialization, the dropout and the shuffling,
+        each drawn from the model's own generators: the global ones (Python's,
+        NumPy's, TensorFlow's) are left as they were.  The same value gives
+        bit-identical models on CPU, in one process, across processes or in
+        concurrent threads.  A RandomState is read, never advanced.
     verbose : int, default=0
         0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
     warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
