@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from numbers import Integral
 
@@ -14,6 +13,7 @@ from sklearn.utils import ClassifierTags
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
+from ._training import Batches, StopOnNaN, split_validation
 from ._validation import check_choice, check_int, check_onehot, check_real
 from .models import ARCHITECTURE_PARAMS, build_cnn
 
@@ -206,7 +206,7 @@ run_eagerly
     # which _build_keras_model and _fit_keras_model then enter through
     # tensorflow_random_state: it switches TF op determinism on for the whole
     # process and reseeds the global generators).  The network seeds its own
-    # layers instead (build_cnn(seed=...)) and _Batches its own shuffling.
+    # layers instead (build_cnn(seed=...)) and Batches its own shuffling.
     @property
     def _random_state(self):
         return None
@@ -369,7 +369,7 @@ run_eagerly
     # ------------------------------------------------------------- training
     # Replaces scikeras' array fit, whose shuffling (and Keras' shuffle of
     # arrays) draws from global generators: scikeras' own version trains on
-    # _Batches, a seeded PyDataset, with our callbacks added.
+    # Batches, a seeded PyDataset, with our callbacks added.
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
@@ -378,9 +378,11 @@ run_eagerly
         shuffle = self._fit_option("shuffle", kwargs)
         validation_data = kwargs.pop("validation_data", None)
         if split and validation_data is None:
-            X, y, sample_weight, validation_data = _split(X, y, sample_weight, split)
+            X, y, sample_weight, validation_data = split_validation(
+                X, y, sample_weight, split
+            )
         seed = self._seed()
-        batches = _Batches(
+        batches = Batches(
             X,
             y,
             sample_weight,
@@ -389,7 +391,7 @@ run_eagerly
             if shuffle
             else None,
         )
-        diverged = _StopOnNaN()
+        diverged = StopOnNaN()
         callbacks = self._fit_callbacks
         self._fit_callbacks = [*callbacks, diverged]
         if self.early_stopping:
@@ -594,62 +596,3 @@ run_eagerly
 def _is_instance(optimizer) -> bool:
     """Whether ``optimizer`` is an optimizer object (not a name or a class)."""
     return not isinstance(optimizer, str | type)
-
-
-def _split(X, y, sample_weight, split):
-    """Keras' ``validation_split``: the last ``split`` fraction of the rows."""
-    cut = int(math.floor(len(X) * (1.0 - split)))
-    if cut == 0 or cut == len(X):
-        raise ValueError(
-            f"validation_split={split!r} of {len(X)} samples leaves no sample for "
-            "training or for validation; use more samples or another "
-            "validation_split."
-        )
-    weights = (None, None) if sample_weight is None else np.split(sample_weight, [cut])
-    validation = (X[cut:], y[cut:]) + (() if weights[1] is None else (weights[1],))
-    return X[:cut], y[:cut], weights[0], validation
-
-
-class _Batches(keras.utils.PyDataset):
-    """The training mini-batches, in a new order drawn from ``rng`` each pass.
-
-    Keras reads one pass in order, from one thread, and may start reading the
-    next before ``on_epoch_begin`` runs; so a pass is whatever starts at
-    batch 0, and the order is drawn there.  ``rng=None`` keeps the rows' order.
-    """
-
-    def __init__(self, X, y, sample_weight, batch_size, *, rng):
-        super().__init__()  # one worker, no multiprocessing: batches in order
-        self.X, self.y, self.sample_weight = X, y, sample_weight
-        self.batch_size, self.rng, self.order = batch_size, rng, None
-
-    def __len__(self):
-        return math.ceil(len(self.X) / self.batch_size)
-
-    def __getitem__(self, index):
-        if index == 0 and self.rng is not None:
-            self.order = self.rng.permutation(len(self.X))
-        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
-        if self.order is not None:
-            rows = self.order[rows]
-        batch = (self.X[rows], self.y[rows])
-        if self.sample_weight is not None:
-            batch += (self.sample_weight[rows],)
-        return batch
-
-
-class _StopOnNaN(keras.callbacks.Callback):
-    """``keras.callbacks.TerminateOnNaN``, remembering where the loss went bad."""
-
-    def __init__(self):
-        super().__init__()
-        self.epoch, self.found = 0, None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(float(loss)):
-            self.found = (self.epoch, batch, float(loss))
-            self.model.stop_training = True
