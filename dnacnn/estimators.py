@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from collections.abc import Mapping
+from numbers import Integral
 
+import keras
 import numpy as np
 from scikeras.wrappers import KerasClassifier
 from sklearn.base import BaseEstimator
 from sklearn.utils import ClassifierTags
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.validation import (
-    check_consistent_length,
-    column_or_1d,
-)
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._validation import check_onehot
+from ._training import Batches, StopOnNaN, split_validation
+from ._validation import check_choice, check_int, check_onehot, check_real
 from .models import ARCHITECTURE_PARAMS, build_cnn
 
 __all__ = ["DNACNNClassifier"]
@@ -94,9 +94,11 @@ class DNACNNClassifier(KerasClassifier):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.
     random_state : int, RandomState instance or None, default=None
-        Seed of the weights' initialization and of the shuffling.  The same
-        value gives bit-identical models on CPU, in one process or across
-        processes.  A RandomState is read, never advanced.
+        Seed of the weights' initialization, the dropout and the shuffling,
+        each drawn from the model's own generators: the global ones (Python's,
+        NumPy's, TensorFlow's) are left as they were.  The same value gives
+        bit-identical models on CPU, in one process, across processes or in
+        concurrent threads.  A RandomState is read, never advanced.
     verbose : int, default=0
         0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
     warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
@@ -200,10 +202,11 @@ run_eagerly
         self.patience = patience
         self.restore_best_weights = restore_best_weights
 
-    # scikeras seeds through a context manager that switches TensorFlow op
-    # determinism on for the whole process (after which unseeded fits fail)
-    # and maps every RandomState to seed 0.  Its copy of the seed is therefore
-    # always None here; ``_initialize`` seeds with keras.utils.set_random_seed.
+    # Replaces scikeras' seeding (BaseWrapper._initialize sets _random_state,
+    # which _build_keras_model and _fit_keras_model then enter through
+    # tensorflow_random_state: it switches TF op determinism on for the whole
+    # process and reseeds the global generators).  The network seeds its own
+    # layers instead (build_cnn(seed=...)) and Batches its own shuffling.
     @property
     def _random_state(self):
         return None
@@ -227,6 +230,38 @@ run_eagerly
         return tags
 
     # ----------------------------------------------------------- validation
+    def _check_params(self) -> None:
+        """Check the training parameters (the network's are build_cnn's)."""
+        check_int(self.epochs, "epochs", low=1)
+        check_int(self.batch_size, "batch_size", low=1)
+        check_int(self.patience, "patience", low=0)
+        check_real(
+            self.validation_split, "validation_split", low=0, high=1, closed="left"
+        )
+        check_real(self.learning_rate, "learning_rate", low=0, closed="neither")
+        for name in ("early_stopping", "restore_best_weights", "shuffle", "warm_start"):
+            value = getattr(self, name)
+            if not isinstance(value, bool | np.bool_):
+                raise TypeError(
+                    f"{name} must be True or False, got "
+                    f"{type(value).__name__} {value!r}."
+                )
+        check_choice(self.verbose, "verbose", (0, 1, 2, "auto"))
+        weight = self.class_weight
+        if not (weight is None or isinstance(weight, str | Mapping)):
+            raise TypeError(
+                "class_weight must be a dict of class to weight, 'balanced' or "
+                f"None, got {type(weight).__name__} {weight!r}."
+            )
+        if isinstance(weight, str):
+            check_choice(weight, "class_weight", ("balanced",))
+        if self.early_stopping and not self.validation_split:
+            raise ValueError(
+                "early_stopping=True monitors the validation loss: set "
+                "validation_split to a fraction such as 0.1."
+            )
+        self._seed()
+
     def _seed(self) -> int | None:
         """The integer seed for ``random_state`` (a RandomState is copied)."""
         state = self.random_state
@@ -236,42 +271,65 @@ run_eagerly
             copy = np.random.RandomState()
             copy.set_state(state.get_state())
             return int(copy.randint(np.iinfo(np.int32).max))
-        if isinstance(state, Integral) and not isinstance(state, bool):
-            if 0 <= state < 2**32:
-                return int(state)
-        raise ValueError(
-            "random_state must be None, an int in [0, 2**32) or a "
-            f"numpy.random.RandomState, got {state!r}."
-        )
+        if isinstance(state, bool) or not isinstance(state, Integral):
+            raise TypeError(
+                "random_state must be None, an int in [0, 2**32) or a "
+                f"numpy.random.RandomState, got {type(state).__name__} {state!r}."
+            )
+        return check_int(state, "random_state", low=0, high=2**32 - 1)
 
-    def _check_training_params(self) -> None:
-        for name, low in (("epochs", 1), ("batch_size", 1), ("patience", 0)):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, Integral)
-                or value < low
-            ):
-                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-        split = self.validation_split
-        if not (isinstance(split, Real) and 0 <= split < 1):
+    def _check_targets(self, y):
+        """``y`` as an array of class labels, checked before class_weight reads it."""
+        if y is None:
             raise ValueError(
-                f"validation_split must be a float in [0, 1), got {split!r}."
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
             )
-        if self.early_stopping and not split:
+        y = np.asarray(y)
+        if y.dtype == object:
+            missing = np.flatnonzero([label is None for label in y.ravel()])
+            if missing.size:
+                raise ValueError(
+                    f"Unknown label type: y[{missing[0]}] is None (0-based; "
+                    f"{missing.size} of {y.size} labels are None); every sequence "
+                    "needs a class label (an int or a string)."
+                )
+        try:
+            check_classification_targets(y)
+        except TypeError as exc:  # labels of types that do not compare
             raise ValueError(
-                "early_stopping=True monitors the validation loss: set "
-                "validation_split to a fraction such as 0.1."
-            )
-        if not (isinstance(self.learning_rate, Real) and self.learning_rate > 0):
-            raise ValueError(
-                f"learning_rate must be a positive float, got {self.learning_rate!r}."
-            )
+                f"Unknown label type: the labels in y mix types ({exc}); use "
+                "labels of one type (ints or strings)."
+            ) from exc
+        return y
 
+    def _check_sample_weight(self, y, sample_weight):
+        """A float64 copy of ``sample_weight`` (KerasClassifier scales it in place)."""
+        if sample_weight is None:
+            return None
+        weights = np.array(sample_weight, dtype=np.float64)
+        if weights.ndim == 0:
+            weights = np.full(len(y), float(weights))
+        if weights.ndim != 1:
+            raise ValueError(
+                "sample_weight must be 1-D (one weight per sequence), got shape "
+                f"{weights.shape}."
+            )
+        check_consistent_length(y, weights)
+        bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+        if bad.size:
+            raise ValueError(
+                f"sample_weight must be finite and >= 0, got "
+                f"{float(weights[bad[0]])!r} at index {bad[0]} (0-based; "
+                f"{bad.size} bad weight{'s' * (bad.size > 1)})."
+            )
+        return weights
+
+    # Replaces scikeras' check_X_y, which does not know one-hot sequences.
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         """Check X (one-hot, 2-D or 3-D) and y; replaces scikeras' version."""
         if X is not None:
-            X = self._check_X(X, reset=reset)
+            X = check_onehot(self, X, reset=reset)
         if y is not None:
             y = np.asarray(y)
             if y.ndim != 1 and not (y.ndim == 2 and y.shape[1] == 1):
@@ -291,52 +349,93 @@ run_eagerly
                 self.y_dtype_, self.y_ndim_ = y.dtype, y.ndim
         return X, y
 
-    def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        return check_onehot(self, X, reset=reset)
-
     # ------------------------------------------------------------- building
     def _keras_build_fn(self, compile_kwargs):
         model = build_cnn(
             self.input_shape_,
             int(self.n_classes_),
             **{name: getattr(self, name) for name in ARCHITECTURE_PARAMS},
+            seed=self._seed(),
         )
+        if "optimizer__learning_rate" not in self.get_params() and not _is_instance(
+            self.optimizer
+        ):
+            compile_kwargs["optimizer"].learning_rate = float(self.learning_rate)
+        if compile_kwargs.get("metrics") is None:
+            compile_kwargs["metrics"] = ["accuracy"]
         model.compile(**compile_kwargs)
         return model
 
-    def _get_compile_kwargs(self):
-        kwargs = super()._get_compile_kwargs()
-        params = self.get_params()
-        if "optimizer__learning_rate" not in params and not _is_instance(
-            self.optimizer
-        ):
-            kwargs["optimizer"].learning_rate = float(self.learning_rate)
-        if kwargs.get("metrics") is None:
-            kwargs["metrics"] = ["accuracy"]
-        return kwargs
-
-    def _initialize_callbacks(self):
-        super()._initialize_callbacks()
+    # ------------------------------------------------------------- training
+    # Replaces scikeras' array fit, whose shuffling (and Keras' shuffle of
+    # arrays) draws from global generators: scikeras' own version trains on
+    # Batches, a seeded PyDataset, with our callbacks added.
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        batch_size = self._fit_option("batch_size", kwargs)
+        split = self._fit_option("validation_split", kwargs)
+        shuffle = self._fit_option("shuffle", kwargs)
+        validation_data = kwargs.pop("validation_data", None)
+        if split and validation_data is None:
+            X, y, sample_weight, validation_data = split_validation(
+                X, y, sample_weight, split
+            )
+        seed = self._seed()
+        batches = Batches(
+            X,
+            y,
+            sample_weight,
+            int(batch_size),
+            rng=np.random.default_rng(None if seed is None else [initial_epoch, seed])
+            if shuffle
+            else None,
+        )
+        diverged = StopOnNaN()
+        callbacks = self._fit_callbacks
+        self._fit_callbacks = [*callbacks, diverged]
         if self.early_stopping:
-            import keras
-
-            self._fit_callbacks = [
-                *self._fit_callbacks,
+            self._fit_callbacks.append(
                 keras.callbacks.EarlyStopping(
                     monitor="val_loss",
                     patience=int(self.patience),
                     restore_best_weights=bool(self.restore_best_weights),
-                ),
-            ]
+                )
+            )
+        try:
+            super()._fit_keras_model(
+                batches,
+                None,
+                sample_weight=None,
+                warm_start=warm_start,
+                epochs=epochs,
+                initial_epoch=initial_epoch,
+                batch_size=None,
+                validation_split=0.0,
+                shuffle=False,
+                validation_data=validation_data,
+                **kwargs,
+            )
+        finally:
+            self._fit_callbacks = callbacks
+        if diverged.found is not None:
+            self._raise_diverged(*diverged.found)
 
-    def _initialize(self, X, y=None):
-        self._check_training_params()
-        seed = self._seed()
-        if seed is not None:
-            import keras
+    def _fit_option(self, name, kwargs):
+        """A fit option: given to fit, else routed as ``fit__name``, else ``name``."""
+        if name in kwargs:
+            return kwargs.pop(name)
+        return self.get_params().get(f"fit__{name}", getattr(self, name))
 
-            keras.utils.set_random_seed(seed)
-        return super()._initialize(X, y)
+    def _raise_diverged(self, epoch, batch, loss):
+        raise ValueError(
+            f"Training diverged: the loss became {loss!r} at batch {batch + 1} of "
+            f"epoch {epoch + 1}, so training stopped and the network is unusable. "
+            "Likely causes: a learning rate too high (learning_rate="
+            f"{self.learning_rate!r}; try one 10 times smaller), non-finite or huge "
+            "values in X or sample_weight, or weights that overflowed (a custom "
+            "optimizer or loss)."
+        )
 
     # ------------------------------------------------------------------ API
     def fit(self, X, y, sample_weight=None, **kwargs):
@@ -349,7 +448,8 @@ run_eagerly
         y : array-like of shape (n_samples,)
             Class labels of any type (ints, strings, ...).
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss; multiplied by ``class_weight``.
+            Per-sample weights of the loss (finite, >= 0); multiplied by
+            ``class_weight``.  The caller's array is not modified.
         **kwargs
             Passed to ``keras.Model.fit``.
 
@@ -357,11 +457,17 @@ run_eagerly
         -------
         self : DNACNNClassifier
             The fitted classifier.
+
+        Raises
+        ------
+        ValueError
+            If a parameter, ``y`` or ``sample_weight`` is invalid, or if the
+            loss becomes NaN or infinite (training diverged).
         """
-        self.classes_ = None
-        # KerasClassifier.fit would multiply the caller's sample_weight in place.
-        return super(KerasClassifier, self).fit(
-            X, y, sample_weight=self._weights(y, sample_weight), **kwargs
+        self._check_params()
+        y = self._check_targets(y)
+        return super().fit(
+            X, y, sample_weight=self._check_sample_weight(y, sample_weight), **kwargs
         )
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
@@ -385,25 +491,15 @@ run_eagerly
         self : DNACNNClassifier
             The classifier.
         """
-        self.classes_ = (
-            classes if classes is not None else getattr(self, "classes_", None)
+        self._check_params()
+        y = self._check_targets(y)
+        return super().partial_fit(
+            X,
+            y,
+            classes=classes,
+            sample_weight=self._check_sample_weight(y, sample_weight),
+            **kwargs,
         )
-        return super(KerasClassifier, self).partial_fit(
-            X, y, sample_weight=self._weights(y, sample_weight), **kwargs
-        )
-
-    def _weights(self, y, sample_weight):
-        """A new array: ``sample_weight`` times the ``class_weight`` of ``y``."""
-        if sample_weight is None and self.class_weight is None:
-            return None
-        y = np.asarray(y).ravel()
-        weights = np.ones(len(y))
-        if sample_weight is not None:
-            weights = np.array(sample_weight, dtype=np.float64).ravel()  # a copy
-            check_consistent_length(y, weights)
-        if self.class_weight is not None:
-            weights *= compute_sample_weight(self.class_weight, y)
-        return weights
 
     def saliency(
         self,
@@ -465,7 +561,36 @@ run_eagerly
             Probabilities; rows sum to 1.
         """
         proba = super().predict_proba(X, **kwargs)
-        return np.asarray(proba).reshape(-1, len(self.classes_))
+        proba = np.asarray(proba).reshape(-1, len(self.classes_))
+        finite = np.isfinite(proba).all(axis=1)
+        if not finite.all():
+            bad = np.flatnonzero(~finite)
+            raise ValueError(
+                f"The network gave non-finite probabilities for {bad.size} of "
+                f"{len(proba)} sequences (the first at index {bad[0]}, 0-based): "
+                "its weights hold NaN or infinite values (a diverged fit, or a "
+                "model loaded or warm-started from one). Refit it, with a smaller "
+                "learning_rate if training diverged."
+            )
+        return proba
+
+    def predict(self, X, **kwargs):
+        """The most probable class of each sequence.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, L, C) or (n_samples, L)
+            One-hot encoded sequences.
+        **kwargs
+            Passed to ``keras.Model.predict``.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        proba = self.predict_proba(X, **kwargs)  # not fitted: NotFittedError
+        return self.target_encoder_.inverse_transform(proba)
 
 
 def _is_instance(optimizer) -> bool:

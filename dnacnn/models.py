@@ -1,8 +1,10 @@
-"""Plain Keras model builders (no scikit-learn here)."""
+"""Plain Keras model builders and the network's layout (no estimators here)."""
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+import numpy as np
+
+from ._validation import check_choice, check_int, check_real
 
 __all__ = [
     "build_cnn",
@@ -39,6 +41,7 @@ def build_cnn(
     pool_size: int = 4,
     dense_units: int = 16,
     dropout: float = 0.0,
+    seed: int | None = None,
 ):
     """Build a 1D convolutional network over one-hot sequences.
 
@@ -73,6 +76,12 @@ def build_cnn(
         Units of the hidden dense layer (ReLU); 0 leaves it out.
     dropout : float, default=0.0
         Dropout rate before the output layer.
+    seed : int or None, default=None
+        Seed of the network's own random draws: each convolution and dense
+        kernel initializer and the dropout layer get a seed derived from it,
+        so the same seed builds the same weights and drops the same units,
+        in any process or thread, without touching a global generator.
+        None draws them at random.
 
     Returns
     -------
@@ -88,6 +97,9 @@ def build_cnn(
     ['Conv1D', 'MaxPooling1D', 'Flatten', 'Dense', 'Dense']
     >>> model.output_shape
     (None, 2)
+    >>> same = build_cnn((50, 4), 2, seed=0), build_cnn((50, 4), 2, seed=0)
+    >>> all((a == b).all() for a, b in zip(*(m.get_weights() for m in same)))
+    True
     """
     import keras
 
@@ -102,14 +114,28 @@ def build_cnn(
         dense_units=dense_units,
         dropout=dropout,
     )
+    if seed is not None:
+        check_int(seed, "seed", low=0, high=2**32 - 1)
     filters, kernel_size, pool_size = int(filters), int(kernel_size), int(pool_size)
     dense_units, dropout = int(dense_units), float(dropout)
+    seeds = _layer_seeds(seed)
     layers = keras.layers
+
+    def kernel():  # a seeded initializer each (one instance per layer)
+        return keras.initializers.GlorotUniform(seed=next(seeds))
+
     stack = [keras.Input(shape=tuple(int(d) for d in input_shape))]
     for i in range(n_conv_layers):
         if i:
             stack.append(layers.MaxPooling1D(pool_size))
-        stack.append(layers.Conv1D(filters, kernel_size, activation=conv_activation))
+        stack.append(
+            layers.Conv1D(
+                filters,
+                kernel_size,
+                activation=conv_activation,
+                kernel_initializer=kernel(),
+            )
+        )
     stack += {
         "global_max": [layers.GlobalMaxPooling1D()],
         "global_average": [layers.GlobalAveragePooling1D()],
@@ -117,11 +143,28 @@ def build_cnn(
         "none": [layers.Flatten()],
     }[pooling]
     if dense_units:
-        stack.append(layers.Dense(dense_units, activation="relu"))
+        stack.append(
+            layers.Dense(dense_units, activation="relu", kernel_initializer=kernel())
+        )
     if dropout:
-        stack.append(layers.Dropout(dropout))
-    stack.append(layers.Dense(n_classes, activation="softmax"))
+        stack.append(layers.Dropout(dropout, seed=next(seeds)))
+    stack.append(
+        layers.Dense(n_classes, activation="softmax", kernel_initializer=kernel())
+    )
     return keras.Sequential(stack, name="dnacnn")
+
+
+def _layer_seeds(seed):
+    """Endless per-layer seeds derived from ``seed`` (all None for None).
+
+    Biases start at zero, so only kernels and dropout draw at random.
+    """
+    if seed is None:
+        while True:
+            yield None
+    rng = np.random.default_rng(seed)
+    while True:
+        yield int(rng.integers(2**31 - 1))
 
 
 def _check_architecture(
@@ -136,7 +179,10 @@ def _check_architecture(
     dense_units,
     dropout,
 ) -> None:
-    """Raise a clear error for parameters Keras would reject obscurely."""
+    """Raise a clear error for parameters Keras would reject obscurely.
+
+    A value of the wrong type is a ``TypeError``, a bad value a ``ValueError``.
+    """
     for name, value, low in (
         ("filters", filters, 1),
         ("kernel_size", kernel_size, 1),
@@ -145,14 +191,9 @@ def _check_architecture(
         ("dense_units", dense_units, 0),
         ("n_classes", n_classes, 2),
     ):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-    if pooling not in POOLINGS:
-        raise ValueError(
-            f"pooling must be one of {', '.join(map(repr, POOLINGS))}; got {pooling!r}."
-        )
-    if not (isinstance(dropout, Real) and 0 <= dropout < 1):
-        raise ValueError(f"dropout must be a float in [0, 1), got {dropout!r}.")
+        check_int(value, name, low=low)
+    check_choice(pooling, "pooling", POOLINGS)
+    check_real(dropout, "dropout", low=0, high=1, closed="left")
     length = input_shape[0]
     for i in range(n_conv_layers):
         if i:

@@ -1,12 +1,14 @@
 """DNACNNClassifier on its own: fit, predict, parameters, input, persistence."""
 
+import functools
+import inspect
 import pickle
-import subprocess
-import sys
+from unittest import mock
 
 import joblib
 import numpy as np
 import pytest
+from scikeras.wrappers import BaseWrapper, KerasClassifier
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_validate
@@ -144,19 +146,36 @@ def test_learning_rate_and_routed_optimizer_parameters(motif_data):
     assert clone(clf).get_params()["optimizer__learning_rate"] == 0.002
 
 
-def test_validation_split_and_early_stopping(motif_data):
+@pytest.fixture(scope="module")
+def early_stopped(motif_data):
+    """One early-stopping fit, shared by the tests that need one."""
     X, y = motif_data
-    clf = DNACNNClassifier(
-        **{**FAST, "epochs": 300},
+    return DNACNNClassifier(
+        **{**FAST, "epochs": 300, "learning_rate": 0.05},
         validation_split=0.25,
         early_stopping=True,
-        patience=2,
+        patience=3,
+        restore_best_weights=True,
         random_state=0,
     ).fit(X, y)
-    assert set(clf.history_) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert 2 < len(clf.history_["val_loss"]) < 300
+
+
+def test_validation_split_and_early_stopping(early_stopped, motif_data):
+    X, y = motif_data
+    history = early_stopped.history_
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert 3 < len(history["val_loss"]) < 300
     with pytest.raises(ValueError, match="validation_split"):
         DNACNNClassifier(early_stopping=True).fit(X, y)
+
+
+def test_early_stopping_restores_the_best_weights(early_stopped, motif_data):
+    X, y = motif_data
+    held_out = int(round(len(X) * 0.75))  # Keras validates on the last 25%
+    loss = early_stopped.model_.evaluate(X[held_out:], y[held_out:], verbose=0)[0]
+    history = early_stopped.history_["val_loss"]
+    assert loss == pytest.approx(min(history), rel=1e-4)
+    assert loss < history[-1]  # the last epoch was worse
 
 
 def test_sample_weight_and_class_weight_leave_inputs_alone(motif_data):
@@ -192,20 +211,15 @@ def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(motif_data):
     assert len(clf.history_["loss"]) == 2
 
 
-def test_early_stopping_restores_the_best_weights(motif_data):
+def test_class_weight_is_applied_once(motif_data):
     X, y = motif_data
-    clf = DNACNNClassifier(
-        **{**FAST, "epochs": 300, "learning_rate": 0.05},
-        validation_split=0.25,
-        early_stopping=True,
-        patience=3,
-        restore_best_weights=True,
-        random_state=0,
-    ).fit(X, y)
-    held_out = int(round(len(X) * 0.75))  # Keras validates on the last 25%
-    loss = clf.model_.evaluate(X[held_out:], y[held_out:], verbose=0)[0]
-    assert loss == pytest.approx(min(clf.history_["val_loss"]), rel=1e-4)
-    assert loss < clf.history_["val_loss"][-1]  # the last epoch was worse
+    weighted = DNACNNClassifier(**FAST, random_state=0, class_weight={0: 1, 1: 3})
+    by_sample = DNACNNClassifier(**FAST, random_state=0)
+    weights = np.where(y == 1, 3.0, 1.0)
+    np.testing.assert_array_equal(
+        weighted.fit(X, y).predict_proba(X),
+        by_sample.fit(X, y, sample_weight=weights).predict_proba(X),
+    )
 
 
 def test_verbose_shows_keras_progress(motif_data, capsys):
@@ -224,16 +238,77 @@ def test_verbose_shows_keras_progress(motif_data, capsys):
     [
         ({"kernel_size": 40}, "fewer than kernel_size=40"),
         ({"pooling": "avg"}, "pooling must be one of"),
-        ({"dropout": 1.5}, "dropout must be"),
-        ({"epochs": 0}, "epochs must be an int >= 1"),
-        ({"learning_rate": -1}, "learning_rate must be a positive"),
-        ({"random_state": "seed"}, "random_state must be None"),
+        ({"dropout": 1.5}, "dropout == 1.5, must be < 1"),
+        ({"dropout": float("nan")}, "dropout must be a finite number"),
+        ({"filters": 0}, "filters == 0, must be >= 1"),
+        ({"epochs": 0}, "epochs == 0, must be >= 1"),
+        ({"learning_rate": -1}, "learning_rate == -1.*must be > 0"),
+        ({"learning_rate": float("inf")}, "learning_rate must be a finite number"),
+        ({"learning_rate": float("nan")}, "learning_rate must be a finite number"),
+        ({"validation_split": float("nan")}, "validation_split must be a finite"),
+        ({"validation_split": 1.0}, "validation_split == 1.0, must be < 1"),
+        ({"random_state": -1}, "random_state == -1, must be >= 0"),
+        ({"random_state": 2**32}, "random_state == 4294967296"),
+        ({"class_weight": "equal"}, "class_weight must be one of 'balanced'"),
+        ({"verbose": 3}, "verbose must be one of"),
     ],
 )
-def test_bad_parameters_raise_clear_errors(motif_data, params, match):
+def test_bad_parameter_values_raise_value_errors(motif_data, params, match):
     X, y = motif_data
     with pytest.raises(ValueError, match=match):
         DNACNNClassifier(**params).fit(X[:20], y[:20])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"filters": 8.0}, "filters must be an int, got float 8.0"),
+        ({"kernel_size": "8"}, "kernel_size must be an int"),
+        ({"epochs": 2.5}, "epochs must be an int"),
+        ({"batch_size": True}, "batch_size must be an int, got bool"),
+        ({"learning_rate": "0.01"}, "learning_rate must be a number"),
+        ({"dropout": None}, "dropout must be a number"),
+        ({"random_state": "seed"}, "random_state must be None, an int"),
+        ({"shuffle": "yes"}, "shuffle must be True or False"),
+        ({"class_weight": 3}, "class_weight must be a dict"),
+    ],
+)
+def test_bad_parameter_types_raise_type_errors(motif_data, params, match):
+    X, y = motif_data
+    with pytest.raises(TypeError, match=match):
+        DNACNNClassifier(**params).fit(X[:20], y[:20])
+
+
+def test_bad_targets_and_sample_weights_get_value_errors(motif_data):
+    X, y = motif_data
+    labels = y[:20].astype(object)
+    labels[3] = None  # np.unique would raise a TypeError
+    with pytest.raises(ValueError, match=r"Unknown label type: y\[3\] is None"):
+        DNACNNClassifier(epochs=1).fit(X[:20], labels)
+    with pytest.raises(ValueError, match="Unknown label type"):
+        DNACNNClassifier(epochs=1).fit(X[:20], np.linspace(0, 1, 20))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        DNACNNClassifier(epochs=1).fit(X[:20], None)
+    weights = np.ones(20)
+    weights[[5, 7]] = -1.0
+    with pytest.raises(ValueError, match=r">= 0, got -1.0 at index 5 .*2 bad"):
+        DNACNNClassifier(epochs=1).fit(X[:20], y[:20], sample_weight=weights)
+    weights[[5, 7]] = [1.0, np.nan]
+    with pytest.raises(ValueError, match="finite and >= 0, got nan at index 7"):
+        DNACNNClassifier(epochs=1).partial_fit(X[:20], y[:20], sample_weight=weights)
+
+
+def test_a_diverged_fit_raises_instead_of_predicting_class_0(motif_data):
+    X, y = motif_data
+    huge = X * np.float32(3e38)  # finite, but the convolutions overflow
+    clf = DNACNNClassifier(**FAST, random_state=0)
+    with pytest.raises(ValueError, match=r"diverged: the loss became nan.*learning"):
+        clf.fit(huge, y)
+    assert len(clf.history_["loss"]) == 1  # stopped in the first epoch
+    with pytest.raises(ValueError, match="non-finite probabilities for 300 of 300"):
+        clf.predict_proba(X)
+    with pytest.raises(ValueError, match="non-finite probabilities"):
+        clf.predict(X)
 
 
 # ------------------------------------------------------------------ input
@@ -279,43 +354,88 @@ def test_repr_shows_changed_parameters():
     assert repr(DNACNNClassifier(epochs=3)) == "DNACNNClassifier(epochs=3)"
 
 
-def test_same_seed_same_model_and_unseeded_fits_still_work(fitted, motif_data):
+# ---------------------------------------------- scikeras' private surface
+# Each private scikeras method DNACNNClassifier overrides or relies on: if
+# scikeras renames it or changes what it passes, these fail.
+@pytest.mark.parametrize(
+    "name, parameters",
+    [
+        (
+            "_fit_keras_model",
+            [
+                "self",
+                "X",
+                "y",
+                "sample_weight",
+                "warm_start",
+                "epochs",
+                "initial_epoch",
+                "kwargs",
+            ],
+        ),
+        ("_validate_data", ["self", "X", "y", "reset", "y_numeric"]),
+    ],
+)
+def test_overridden_scikeras_methods_keep_their_signature(name, parameters):
+    for cls in (BaseWrapper, DNACNNClassifier):
+        assert list(inspect.signature(getattr(cls, name)).parameters) == parameters
+
+
+def test_scikeras_still_seeds_through_random_state_and_calls_back():
+    # _random_state (kept None) is what scikeras' seeding reads; the fit
+    # passes its own callbacks through _fit_callbacks.
+    for method in (BaseWrapper._build_keras_model, BaseWrapper._fit_keras_model):
+        assert "if self._random_state is not None" in inspect.getsource(method)
+    assert "_random_state = " in inspect.getsource(BaseWrapper._initialize)
+    assert 'fit_args["callbacks"] = self._fit_callbacks' in inspect.getsource(
+        BaseWrapper._fit_keras_model
+    )
+
+
+def test_fit_goes_through_kerasclassifier_and_our_overrides(motif_data):
     X, y = motif_data
-    again = DNACNNClassifier(**FAST, random_state=0).fit(X, y)
-    np.testing.assert_array_equal(again.predict_proba(X), fitted.predict_proba(X))
-    state = np.random.RandomState(7)
-    before = state.get_state()[1].copy()
-    a = DNACNNClassifier(**FAST, random_state=state).fit(X, y).predict_proba(X)
-    b = DNACNNClassifier(**FAST, random_state=state).fit(X, y).predict_proba(X)
-    np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(state.get_state()[1], before)  # not advanced
-    other = DNACNNClassifier(**FAST, random_state=1).fit(X, y).predict_proba(X)
-    assert not np.array_equal(other, a)
-    # scikeras' seeding would have switched op determinism on for good, after
-    # which an unseeded fit fails with "Random ops require a seed".
-    from tensorflow.python.framework import config
+    calls = []
 
-    assert not config.is_op_determinism_enabled()
-    DNACNNClassifier(epochs=1, dropout=0.5).fit(X, y).predict(X)
+    def spy(owner, name):
+        original = getattr(owner, name)
 
+        @functools.wraps(original)  # scikeras reads _keras_build_fn's signature
+        def wrapper(self, *args, **kwargs):
+            calls.append(f"{owner.__name__}.{name}")
+            return original(self, *args, **kwargs)
 
-SCRIPT = """
-import hashlib, numpy as np
-from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
-X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
-X = DNAOneHotTransformer().fit_transform(X)
-clf = DNACNNClassifier(filters=8, kernel_size=8, epochs=3, dropout=0.2,
-                       random_state=3).fit(X, y)
-print(hashlib.sha256(clf.predict_proba(X).tobytes()).hexdigest())
-"""
+        return mock.patch.object(owner, name, wrapper)
 
+    def no_global_seeding(seed):
+        raise AssertionError("scikeras seeded the global generators")
 
-@pytest.mark.slow
-def test_same_seed_bit_identical_across_processes():
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        for _ in range(2)
+    with (
+        spy(KerasClassifier, "fit"),
+        spy(KerasClassifier, "partial_fit"),
+        spy(DNACNNClassifier, "_fit_keras_model"),
+        spy(DNACNNClassifier, "_validate_data"),
+        spy(DNACNNClassifier, "_keras_build_fn"),
+        mock.patch("scikeras.wrappers.tensorflow_random_state", no_global_seeding),
+    ):
+        clf = DNACNNClassifier(epochs=1, kernel_size=5, random_state=0)
+        clf.fit(X[:40], y[:40]).partial_fit(X[:40], y[:40])
+    assert set(calls) == {
+        "KerasClassifier.fit",
+        "KerasClassifier.partial_fit",
+        "DNACNNClassifier._fit_keras_model",
+        "DNACNNClassifier._validate_data",
+        "DNACNNClassifier._keras_build_fn",
     }
-    assert len(digests) == 1
+    assert len(clf.history_["loss"]) == 2
+
+
+def test_user_callbacks_still_run(motif_data):
+    import keras
+
+    X, y = motif_data
+    epochs = []
+    callback = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: epochs.append(epoch)
+    )
+    DNACNNClassifier(epochs=3, kernel_size=5, callbacks=[callback]).fit(X, y)
+    assert epochs == [0, 1, 2]
