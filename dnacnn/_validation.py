@@ -13,9 +13,15 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_scalar
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_consistent_length, validate_data
 
-__all__ = ["check_choice", "check_int", "check_onehot", "check_real"]
+__all__ = [
+    "check_choice",
+    "check_int",
+    "check_onehot",
+    "check_real",
+    "check_sample_weight",
+]
 
 # Input dtypes kept as they are (Keras casts each batch); others become float32.
 _INPUT_DTYPES = (np.float32, np.float64, np.float16, np.uint8)
@@ -118,3 +124,30 @@ def check_onehot(estimator, X, *, reset: bool) -> np.ndarray:
             f"{estimator.input_shape_[1]})); encode with the same alphabet."
         )
     return X
+
+
+def check_sample_weight(y, sample_weight) -> np.ndarray | None:
+    """A float64 copy of ``sample_weight``: one finite weight >= 0 per label of ``y``.
+
+    A copy, so that a wrapper scaling it in place (scikeras multiplies in the
+    class weights) leaves the caller's array alone.
+    """
+    if sample_weight is None:
+        return None
+    weights = np.array(sample_weight, dtype=np.float64)
+    if weights.ndim == 0:
+        weights = np.full(len(y), float(weights))
+    if weights.ndim != 1:
+        raise ValueError(
+            "sample_weight must be 1-D (one weight per sequence), got shape "
+            f"{weights.shape}."
+        )
+    check_consistent_length(y, weights)
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if bad.size:
+        raise ValueError(
+            f"sample_weight must be finite and >= 0, got "
+            f"{float(weights[bad[0]])!r} at index {bad[0]} (0-based; "
+            f"{bad.size} bad weight{'s' * (bad.size > 1)})."
+        )
+    return weights

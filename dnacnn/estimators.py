@@ -14,7 +14,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._training import Batches, StopOnNaN, split_validation
-from ._validation import check_choice, check_int, check_onehot, check_real
+from ._validation import (
+    check_choice,
+    check_int,
+    check_onehot,
+    check_real,
+    check_sample_weight,
+)
 from .models import ARCHITECTURE_PARAMS, build_cnn
 
 __all__ = ["DNACNNClassifier"]
@@ -246,7 +252,8 @@ run_eagerly
                     f"{name} must be True or False, got "
                     f"{type(value).__name__} {value!r}."
                 )
-        check_choice(self.verbose, "verbose", (0, 1, 2, "auto"))
+        if not isinstance(self.verbose, bool):  # Keras reads True as 1
+            check_choice(self.verbose, "verbose", (0, 1, 2, "auto"))
         weight = self.class_weight
         if not (weight is None or isinstance(weight, str | Mapping)):
             raise TypeError(
@@ -255,6 +262,9 @@ run_eagerly
             )
         if isinstance(weight, str):
             check_choice(weight, "class_weight", ("balanced",))
+        elif weight is not None:
+            for label, value in weight.items():
+                check_real(value, f"class_weight[{label!r}]", low=0)
         if self.early_stopping and not self.validation_split:
             raise ValueError(
                 "early_stopping=True monitors the validation loss: set "
@@ -303,28 +313,6 @@ run_eagerly
             ) from exc
         return y
 
-    def _check_sample_weight(self, y, sample_weight):
-        """A float64 copy of ``sample_weight`` (KerasClassifier scales it in place)."""
-        if sample_weight is None:
-            return None
-        weights = np.array(sample_weight, dtype=np.float64)
-        if weights.ndim == 0:
-            weights = np.full(len(y), float(weights))
-        if weights.ndim != 1:
-            raise ValueError(
-                "sample_weight must be 1-D (one weight per sequence), got shape "
-                f"{weights.shape}."
-            )
-        check_consistent_length(y, weights)
-        bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
-        if bad.size:
-            raise ValueError(
-                f"sample_weight must be finite and >= 0, got "
-                f"{float(weights[bad[0]])!r} at index {bad[0]} (0-based; "
-                f"{bad.size} bad weight{'s' * (bad.size > 1)})."
-            )
-        return weights
-
     # Replaces scikeras' check_X_y, which does not know one-hot sequences.
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         """Check X (one-hot, 2-D or 3-D) and y; replaces scikeras' version."""
@@ -340,7 +328,9 @@ run_eagerly
             if X is not None:
                 check_consistent_length(X, y)
             if reset:
-                if len(np.unique(y)) < 2:
+                # partial_fit(classes=...) names them all; y may hold one
+                known = getattr(self, "classes_", None)
+                if len(np.unique(y if known is None else known)) < 2:
                     raise ValueError(
                         f"{type(self).__name__} needs at least 2 classes in y; "
                         f"got 1 class: {y[0]!r}."
@@ -382,12 +372,14 @@ run_eagerly
                 X, y, sample_weight, split
             )
         seed = self._seed()
+        # a warm-started fit continues from the optimizer's step: new orders
+        step = int(keras.ops.convert_to_numpy(self.model_.optimizer.iterations))
         batches = Batches(
             X,
             y,
             sample_weight,
             int(batch_size),
-            rng=np.random.default_rng(None if seed is None else [initial_epoch, seed])
+            rng=np.random.default_rng(None if seed is None else [step, seed])
             if shuffle
             else None,
         )
@@ -410,7 +402,7 @@ run_eagerly
                 warm_start=warm_start,
                 epochs=epochs,
                 initial_epoch=initial_epoch,
-                batch_size=None,
+                batch_size=int(batch_size),  # Keras validates in batches of it
                 validation_split=0.0,
                 shuffle=False,
                 validation_data=validation_data,
@@ -467,7 +459,7 @@ run_eagerly
         self._check_params()
         y = self._check_targets(y)
         return super().fit(
-            X, y, sample_weight=self._check_sample_weight(y, sample_weight), **kwargs
+            X, y, sample_weight=check_sample_weight(y, sample_weight), **kwargs
         )
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
@@ -497,7 +489,7 @@ run_eagerly
             X,
             y,
             classes=classes,
-            sample_weight=self._check_sample_weight(y, sample_weight),
+            sample_weight=check_sample_weight(y, sample_weight),
             **kwargs,
         )
 

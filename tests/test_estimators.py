@@ -231,6 +231,35 @@ def test_verbose_shows_keras_progress(motif_data, capsys):
     assert "Epoch 2/2" in capsys.readouterr().out
     DNACNNClassifier(epochs=2, verbose=0).fit(X[:40], y[:40])
     assert "Epoch" not in capsys.readouterr().out
+    DNACNNClassifier(epochs=2, verbose=True).fit(X[:40], y[:40])  # as Keras' 1
+    assert "Epoch 2/2" in capsys.readouterr().out
+
+
+def test_validation_runs_in_batches_of_batch_size(motif_data):
+    import keras
+
+    X, y = motif_data
+
+    class CountValidationBatches(keras.callbacks.Callback):
+        batches = 0
+
+        def on_test_batch_end(self, batch, logs=None):
+            CountValidationBatches.batches += 1
+
+    DNACNNClassifier(
+        epochs=1,
+        batch_size=100,
+        validation_split=0.5,
+        callbacks=[CountValidationBatches()],
+    ).fit(X, y)
+    assert CountValidationBatches.batches == 2  # 150 held out, batches of 100
+
+
+def test_partial_fit_with_classes_takes_a_one_class_batch(motif_data):
+    X, y = motif_data
+    clf = DNACNNClassifier(epochs=1).partial_fit(X[y == 0][:20], y[y == 0][:20], [0, 1])
+    assert clf.classes_.tolist() == [0, 1] and clf.predict_proba(X[:3]).shape == (3, 2)
+    clf.partial_fit(X[y == 1][:20], y[y == 1][:20])
 
 
 @pytest.mark.parametrize(
@@ -251,6 +280,8 @@ def test_verbose_shows_keras_progress(motif_data, capsys):
         ({"random_state": 2**32}, "random_state == 4294967296"),
         ({"class_weight": "equal"}, "class_weight must be one of 'balanced'"),
         ({"verbose": 3}, "verbose must be one of"),
+        ({"class_weight": {0: 1.0, 1: float("inf")}}, r"class_weight\[1\] must be"),
+        ({"class_weight": {0: -1.0, 1: 1.0}}, r"class_weight\[0\] == -1.0"),
     ],
 )
 def test_bad_parameter_values_raise_value_errors(motif_data, params, match):
