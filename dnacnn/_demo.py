@@ -22,6 +22,7 @@ DEMO_FILES = matches(
     r"confusion_matrix\.png",
     r"saliency\.png",
     r"motif_logo\.png",
+    r"named_motif_\d+\.png",
     r"motif\.meme",
     r"report\.(md|html)",
 )
@@ -167,6 +168,7 @@ def run_demo(
     )
 
     figures = _figures(out, model, matrix, classes, X[example], scores, span, motif)
+    figures.update(_named(model, X[train_pos], positive, out, motif, say))
     result = {
         "data": about,
         "n_train": len(i_train),
@@ -191,6 +193,22 @@ def run_demo(
     )
     print(_summary(result, out))
     return result
+
+
+def _named(model, X, positive, out, motif, say) -> dict:
+    """Every motif, named against JASPAR (printed); their logo figures."""
+    from ._named import format_table, named_motifs
+
+    try:
+        rows, written = named_motifs(model, X, target=positive, out=out, fallback=motif)
+    except ImportError as exc:
+        say(f"   named motifs skipped: {exc}")
+        return {}
+    say(format_table(rows))
+    return {
+        f"motif {row[0]} and its best JASPAR match": path
+        for row, path in zip(rows, written, strict=True)
+    }
 
 
 def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict:

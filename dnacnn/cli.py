@@ -42,7 +42,11 @@ _SECURITY = (
     "default format (.dnacnn) hold data only and load without running code."
 )
 EXPLAIN_FILES = matches(
-    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png"
+    r"saliency\.tsv",
+    r"saliency_\d+\.png",
+    r"motif\.meme",
+    r"motif_logo\.png",
+    r"named_motif_\d+\.png",
 )
 
 
@@ -235,11 +239,29 @@ def cmd_explain(args) -> None:
     with atomic_path(out / "motif.meme") as temp:
         write_meme([motif], temp)
     _logo_figure(motif, out / "motif_logo.png")
-    remove_stale(earlier, [*written, out / "motif.meme", out / "motif_logo.png"])
+    named = _named_motifs(model, sequences, args.target, out, motif)
+    remove_stale(
+        earlier, [*written, out / "motif.meme", out / "motif_logo.png", *named]
+    )
     print(
         f"{message}; {len(figures)} figures; discovered motif {motif.consensus} "
         f"({len(motif.sites)} sites) written to {out / 'motif.meme'}"
     )
+
+
+def _named_motifs(model, sequences, target, out, motif) -> list:
+    """Print every motif with its JASPAR name; return the logo files written."""
+    from ._named import format_table, named_motifs
+
+    try:
+        rows, written = named_motifs(
+            model, sequences, target=target, out=out, fallback=motif
+        )
+    except ImportError as exc:
+        print(f"named motifs skipped: {exc}")
+        return []
+    print(format_table(rows))
+    return written
 
 
 def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figures):

@@ -1,0 +1,82 @@
+"""Named motifs for ``dnacnn explain`` and ``dnacnn demo``.
+
+:func:`named_motifs` finds every motif a model learned
+(:func:`~dnacnn.motifs.discover_motifs`; the one motif of
+:func:`~dnacnn.motifs.discover_motif` when TF-MoDISco finds none), names
+them against JASPAR (:func:`~dnacnn.motifs.annotate_motifs`), draws each
+logo beside its best match's, and returns the table the commands print:
+"motif, consensus, sites, best match (q)".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._io import save_figure
+
+__all__ = ["format_table", "named_motifs"]
+
+#: q-value below which a match names a motif.
+MAX_Q = 0.05
+
+
+def named_motifs(model, X, *, target, out: Path, fallback) -> tuple[list, list]:
+    """(rows, written files): one row per motif, logos as ``named_motif_<i>.png``.
+
+    ``fallback`` is the single discovered motif (or None), used when
+    TF-MoDISco finds no motif.  A row is (motif, consensus, sites, best
+    match, q-value, match ID or None).
+    """
+    from .motifs import annotate_motifs, discover_motifs, load_motif_database
+
+    motifs = discover_motifs(model, X, target=target)
+    if not motifs and fallback is not None:
+        motifs = [fallback]
+    if not motifs:
+        return [], []
+    jaspar = load_motif_database()
+    table = annotate_motifs(motifs, jaspar, n_matches=1)
+    rows, written = [], []
+    for i, motif in enumerate(motifs):
+        best = table[table["motif"] == motif.name].iloc[0]
+        match = jaspar[best["match_id"]]
+        label = f"{best['match_name']} {best['match_id']}"
+        rows.append(
+            (motif.name, motif.consensus, motif.nsites, label, best["q_value"], match)
+        )
+        path = out / f"named_motif_{i}.png"
+        _pair(motif, match, best, path)
+        written.append(path)
+    return rows, written
+
+
+def _pair(motif, match, best, path: Path) -> None:
+    """The motif's logo beside its match's, aligned and in its orientation."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import plot_logo
+
+    shown = match.reverse_complement() if best["orientation"] == "-" else match
+    fig, axes = plt.subplots(1, 2, figsize=(11, 2.4), layout="constrained")
+    plot_logo(
+        motif, ax=axes[0], title=f"{motif.name}: {motif.consensus} ({motif.nsites})"
+    )
+    plot_logo(
+        shown,
+        ax=axes[1],
+        title=(
+            f"{best['match_name']} {best['match_id']}"
+            f"{' (rev. comp.)' if best['orientation'] == '-' else ''}, "
+            f"q = {best['q_value']:.2g}, offset {best['offset']}"
+        ),
+    )
+    save_figure(fig, path)
+
+
+def format_table(rows) -> str:
+    """The rows as the commands print them."""
+    lines = ["motif\tconsensus\tsites\tbest match (q)"]
+    for name, consensus, sites, label, q, _ in rows:
+        verdict = "" if q < MAX_Q else ", not significant"
+        lines.append(f"{name}\t{consensus}\t{sites}\t{label} (q={q:.2g}{verdict})")
+    return "\n".join(lines)
