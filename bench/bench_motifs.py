@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import time
 
 import numpy as np
@@ -275,6 +276,13 @@ def run_multi(seeds, n_samples) -> tuple[list[dict], str]:
                 "recovered": all(i in found for i in JASPAR_IDS),
                 "max_spurious": max((s for *_, s in spurious), default=0.0),
             }
+        )
+        print(  # progress: a seed's fit takes minutes
+            f"seed {seed}: fit {fit_seconds:.0f} s, discover_motifs "
+            f"{discover_seconds:.0f} s, annotate_motifs {annotate_seconds:.1f} s, "
+            f"found {sorted(found)}, {len(spurious)} other motifs",
+            file=sys.stderr,
+            flush=True,
         )
     names = ", ".join(f"{i} {jaspar.names[i]}" for i in JASPAR_IDS)
     return rows, names

@@ -21,7 +21,7 @@ from ._meme_text import check_name
 from ._motif import Motif
 from ._scan import gather_windows, site_dtype
 
-__all__ = ["discover_motifs", "import_extra"]
+__all__ = ["discover_motifs", "import_extra", "scaled_sizes"]
 
 #: The extra that installs the optional motif libraries.
 EXTRA = "dnacnn[motifs]"
@@ -47,8 +47,8 @@ def discover_motifs(
     *,
     target=None,
     output: str = "logit",
-    window_size: int = 21,
-    flank_size: int = 10,
+    window_size: int | None = None,
+    flank_size: int | None = None,
     target_fdr: float = 0.2,
     max_seqlets: int = 20000,
     min_seqlets: int = 20,
@@ -76,11 +76,14 @@ def discover_motifs(
     output : {"logit", "probability"}, default="logit"
         Explain the logit (whose gradients do not vanish on confident
         predictions) or the probability.
-    window_size : int, default=21
+    window_size : int or None, default=None
         Width of the windows whose summed contribution TF-MoDISco tests to
-        find seqlets (its ``sliding_window_size``).
-    flank_size : int, default=10
-        Bases added on each side of a seqlet (its ``flank_size``).
+        find seqlets (its ``sliding_window_size``).  None scales it to the
+        sequence length ``L``: TF-MoDISco's 21 from ``L = 200`` up,
+        ``max(7, round(21 * L / 200))`` below (see Notes).
+    flank_size : int or None, default=None
+        Bases added on each side of a seqlet (its ``flank_size``).  None:
+        10 from ``L = 200`` up, ``max(2, round(10 * L / 200))`` below.
     target_fdr : float, default=0.2
         False discovery rate of the seqlets, against a null of the
         contributions' own distribution (its ``target_seqlet_fdr``).
@@ -149,6 +152,19 @@ def discover_motifs(
     similarity graph of their contributions), aligns every cluster into a
     pattern and merges redundant ones.
 
+    TF-MoDISco's defaults are made for long windows (it is usually run on
+    1,000-bp ChIP-seq peaks): a seqlet is ``21 + 2 * 10 = 41`` bases wide,
+    and each cluster is trimmed to its 30 most informative positions and
+    widened by 10 on each side (its ``trim_to_window_size`` and
+    ``initial_flank_to_add``).  A seqlet that, aligned to its cluster and
+    widened, would run past either end of its sequence is dropped.  On short
+    sequences with the motif anywhere, most seqlets are dropped that way: on
+    1,500 sequences of 100 bp with two planted JASPAR motifs, 316 of 330
+    seqlets were, and no motif was left.  So below ``L = 200`` all four sizes
+    shrink in proportion to ``L`` (at least 7, 2, 12 and 2 bases): on 100 bp
+    they are 10, 5, 15 and 5, and both motifs come back with over 150
+    seqlets each.  From ``L = 200`` up they are TF-MoDISco's own.
+
     Examples
     --------
     >>> from sklearn.pipeline import make_pipeline
@@ -166,8 +182,10 @@ def discover_motifs(
     ...     motifs[0].reverse_complement().consensus)
     True
     """
-    window_size = check_int(window_size, "window_size", low=1)
-    flank_size = check_int(flank_size, "flank_size", low=0)
+    if window_size is not None:
+        window_size = check_int(window_size, "window_size", low=1)
+    if flank_size is not None:
+        flank_size = check_int(flank_size, "flank_size", low=0)
     target_fdr = check_real(
         target_fdr, "target_fdr", low=0.0, high=1.0, closed="neither"
     )
@@ -204,17 +222,29 @@ def discover_motifs(
     # positions the encoder padded (all zeros) get no hypothetical contribution
     hypothetical *= onehot.any(axis=-1, keepdims=True)
     length = onehot.shape[1]
+    sizes = scaled_sizes(length)
+    window_size = sizes["sliding_window_size"] if window_size is None else window_size
+    flank_size = sizes["flank_size"] if flank_size is None else flank_size
     if length < window_size + 2 * flank_size:
         raise ValueError(
             f"Sequences of {length} positions are too short for seqlets of "
             f"window_size={window_size} plus flank_size={flank_size} on each "
             "side; lower window_size or flank_size."
         )
+    pattern_width = sizes["trim_to_window_size"] + 2 * sizes["initial_flank_to_add"]
+    if length < pattern_width:
+        raise ValueError(
+            f"Sequences of {length} positions are too short for TF-MoDISco's "
+            f"patterns ({pattern_width} positions at least); motifs need "
+            f"sequences of at least {pattern_width} positions."
+        )
     positive, negative = tfmodisco.TFMoDISco(
         onehot,
         hypothetical,
         sliding_window_size=window_size,
         flank_size=flank_size,
+        trim_to_window_size=sizes["trim_to_window_size"],
+        initial_flank_to_add=sizes["initial_flank_to_add"],
         target_seqlet_fdr=target_fdr,
         max_seqlets_per_metacluster=max_seqlets,
         final_min_cluster_size=min_seqlets,
@@ -237,6 +267,28 @@ def discover_motifs(
             if motif is not None:
                 motifs.append(motif)
     return motifs
+
+
+def scaled_sizes(length: int) -> dict:
+    """TF-MoDISco's window sizes for sequences of ``length`` positions.
+
+    Its defaults from 200 positions up; below, in proportion to ``length``,
+    so that seqlets and patterns fit in the sequences (see
+    :func:`discover_motifs`, Notes).
+
+    >>> sizes = scaled_sizes(100)
+    >>> sizes["sliding_window_size"], sizes["trim_to_window_size"]
+    (10, 15)
+    >>> scaled_sizes(1000) == scaled_sizes(200)
+    True
+    """
+    scale = min(1.0, length / 200)
+    return {
+        "sliding_window_size": max(7, round(21 * scale)),
+        "flank_size": max(2, round(10 * scale)),
+        "trim_to_window_size": max(12, round(30 * scale)),
+        "initial_flank_to_add": max(2, round(10 * scale)),
+    }
 
 
 def _motif(pattern, onehot, hypothetical, offsets, *, sign, name, trim_threshold):
