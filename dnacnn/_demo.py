@@ -95,11 +95,13 @@ def run_demo(
     quiet: bool,
     positive=None,
     overwrite: bool = False,
+    name_motifs: bool = False,
 ) -> dict:
     """Run the demo, write its files to ``out``; return the numbers it reports.
 
     ``out`` must be new or empty unless ``overwrite``, which replaces the
-    files of an earlier demo only.
+    files of an earlier demo only.  ``name_motifs`` adds every motif with
+    its best JASPAR match (extra ``dnacnn[motifs]``).
     """
     from sklearn.metrics import confusion_matrix
     from sklearn.model_selection import train_test_split
@@ -168,7 +170,8 @@ def run_demo(
     )
 
     figures = _figures(out, model, matrix, classes, X[example], scores, span, motif)
-    figures.update(_named(model, X[train_pos], positive, out, motif, say))
+    if name_motifs:
+        figures.update(_named(model, X[train_pos], positive, out, motif, say))
     result = {
         "data": about,
         "n_train": len(i_train),
@@ -199,11 +202,7 @@ def _named(model, X, positive, out, motif, say) -> dict:
     """Every motif, named against JASPAR (printed); their logo figures."""
     from ._named import format_table, named_motifs
 
-    try:
-        rows, written = named_motifs(model, X, target=positive, out=out, fallback=motif)
-    except ImportError as exc:
-        say(f"   named motifs skipped: {exc}")
-        return {}
+    rows, written = named_motifs(model, X, target=positive, out=out, fallback=motif)
     say(format_table(rows))
     return {
         f"motif {row[0]} and its best JASPAR match": path

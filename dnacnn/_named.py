@@ -1,4 +1,4 @@
-"""Named motifs for ``dnacnn explain`` and ``dnacnn demo``.
+"""Named motifs for ``dnacnn explain --name-motifs`` and ``dnacnn demo --name-motifs``.
 
 :func:`named_motifs` finds every motif a model learned
 (:func:`~dnacnn.motifs.discover_motifs`; the one motif of
@@ -6,6 +6,12 @@
 them against JASPAR (:func:`~dnacnn.motifs.annotate_motifs`), draws each
 logo beside its best match's, and returns the table the commands print:
 "motif, consensus, sites, best match (q)".
+
+Naming is asked for with ``--name-motifs``, never done by default: it needs
+the extra ``dnacnn[motifs]``, and in a new installation the first run
+compiles the numba code of TF-MoDISco and TomTom (about 20 s and 50 s on 2
+busy cores; numba caches it in the installation, and later runs take
+seconds).
 """
 
 from __future__ import annotations
@@ -14,10 +20,32 @@ from pathlib import Path
 
 from ._io import save_figure
 
-__all__ = ["format_table", "named_motifs"]
+__all__ = ["check_extra", "format_table", "named_motifs"]
 
 #: q-value below which a match names a motif.
 MAX_Q = 0.05
+
+#: Leiden clusterings TF-MoDISco tries in the commands.
+N_LEIDEN_RUNS = 10
+
+
+def check_extra() -> None:
+    """Fail before any work when ``--name-motifs`` lacks the ``motifs`` extra."""
+    import importlib
+
+    for module, package in (
+        ("modiscolite", "modisco-lite"),
+        ("memelite", "memelite"),
+        ("pyjaspar", "pyjaspar"),
+    ):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise ValueError(
+                f"--name-motifs needs the optional package {package!r}, which "
+                f"is not installed ({exc}); install the extra with "
+                "pip install 'dnacnn[motifs]', or leave out --name-motifs."
+            ) from exc
 
 
 def named_motifs(model, X, *, target, out: Path, fallback) -> tuple[list, list]:
@@ -29,7 +57,9 @@ def named_motifs(model, X, *, target, out: Path, fallback) -> tuple[list, list]:
     """
     from .motifs import annotate_motifs, discover_motifs, load_motif_database
 
-    motifs = discover_motifs(model, X, target=target)
+    # 10 Leiden runs, not TF-MoDISco's 50: on the demo's data they cost
+    # minutes on 2 cores, and 10 give the same motif
+    motifs = discover_motifs(model, X, target=target, n_leiden_runs=N_LEIDEN_RUNS)
     if not motifs and fallback is not None:
         motifs = [fallback]
     if not motifs:

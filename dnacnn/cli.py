@@ -206,6 +206,8 @@ def cmd_explain(args) -> None:
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
 
+    if args.name_motifs:
+        _check_motifs_extra()
     out = Path(args.out)
     earlier = output_folder(
         out, owns=EXPLAIN_FILES, overwrite=args.overwrite, command="explain"
@@ -239,7 +241,9 @@ def cmd_explain(args) -> None:
     with atomic_path(out / "motif.meme") as temp:
         write_meme([motif], temp)
     _logo_figure(motif, out / "motif_logo.png")
-    named = _named_motifs(model, sequences, args.target, out, motif)
+    named = []
+    if args.name_motifs:
+        named = _named_motifs(model, sequences, args.target, out, motif)
     remove_stale(
         earlier, [*written, out / "motif.meme", out / "motif_logo.png", *named]
     )
@@ -249,17 +253,19 @@ def cmd_explain(args) -> None:
     )
 
 
+def _check_motifs_extra() -> None:
+    from ._named import check_extra
+
+    check_extra()
+
+
 def _named_motifs(model, sequences, target, out, motif) -> list:
     """Print every motif with its JASPAR name; return the logo files written."""
     from ._named import format_table, named_motifs
 
-    try:
-        rows, written = named_motifs(
-            model, sequences, target=target, out=out, fallback=motif
-        )
-    except ImportError as exc:
-        print(f"named motifs skipped: {exc}")
-        return []
+    rows, written = named_motifs(
+        model, sequences, target=target, out=out, fallback=motif
+    )
     print(format_table(rows))
     return written
 
@@ -294,6 +300,8 @@ def _logo_figure(motif, path) -> None:
 def cmd_demo(args) -> None:
     from ._demo import run_demo
 
+    if args.name_motifs:
+        _check_motifs_extra()
     run_demo(
         data=args.data,
         out=Path(args.out),
@@ -302,6 +310,7 @@ def cmd_demo(args) -> None:
         quiet=args.quiet,
         positive=args.positive,
         overwrite=args.overwrite,
+        name_motifs=args.name_motifs,
     )
 
 
@@ -466,6 +475,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="saliency figures for the first N sequences (default: 5)",
     )
+    p.add_argument(
+        "--name-motifs",
+        action="store_true",
+        help=(
+            "also find every motif the model learned (TF-MoDISco) and name "
+            "each by its best JASPAR2024 match (TomTom): prints the table "
+            "'motif, consensus, sites, best match (q)' and writes "
+            "named_motif_<i>.png; needs the extra dnacnn[motifs] (the first "
+            "run after installing it compiles for about a minute)"
+        ),
+    )
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser(
@@ -524,6 +544,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
+    p.add_argument(
+        "--name-motifs",
+        action="store_true",
+        help=(
+            "also find every motif the model learned (TF-MoDISco) and name "
+            "each by its best JASPAR2024 match (TomTom): prints the table "
+            "'motif, consensus, sites, best match (q)' and writes "
+            "named_motif_<i>.png; needs the extra dnacnn[motifs] (the first "
+            "run after installing it compiles for about a minute)"
+        ),
+    )
     p.set_defaults(func=cmd_demo)
     return parser
 

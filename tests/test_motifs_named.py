@@ -4,6 +4,7 @@ annotate_motifs (TomTom against JASPAR or a MEME file), saliency(center=True).
 
 from __future__ import annotations
 
+import re
 import sys
 
 import numpy as np
@@ -17,6 +18,7 @@ from dnacnn import (
     annotate_motifs,
     discover_motifs,
     load_motif_database,
+    make_motif_dataset,
     one_hot_encode,
     read_meme,
     saliency,
@@ -198,3 +200,75 @@ def test_two_planted_jaspar_motifs_are_found_and_named(jaspar):
         if site["strand"] == -1:
             text = text[::-1].translate(str.maketrans("ACGT", "TGCA"))
         assert text == site["site"]
+
+
+# --------------------------------------------------------------------------
+# dnacnn demo/explain --name-motifs
+# --------------------------------------------------------------------------
+def test_name_motifs_without_the_extra_fails_before_any_work(
+    monkeypatch, tmp_path, capsys
+):
+    from dnacnn.cli import main
+
+    monkeypatch.setitem(sys.modules, "memelite", None)
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--name-motifs"]) == 1
+    err = capsys.readouterr().err
+    assert "--name-motifs needs the optional package 'memelite'" in err
+    assert "pip install 'dnacnn[motifs]'" in err
+    assert not out.exists()  # nothing trained, nothing written
+
+
+def _dnacnn(*args, cwd):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dnacnn"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_demo_and_explain_name_motifs_only_when_asked(tmp_path):
+    # one demo (whose numba compile, on a new install, the explain reuses)
+    pytest.importorskip("modiscolite", reason="needs the extra dnacnn[motifs]")
+    planted = {"CGACCGAACTCC", "GGAGTTCGGTCG"}
+    out = _dnacnn("demo", "--out", "d", "--epochs", "20", "--name-motifs", cwd=tmp_path)
+    header = "motif\tconsensus\tsites\tbest match (q)"
+    assert header in out
+    rows = out.split(header + "\n")[1].splitlines()
+    name, consensus, sites, match = rows[0].split("\t")
+    assert consensus in planted and int(sites) >= 100
+    assert re.fullmatch(r"\S+ MA\d{4}\.\d+ \(q=\S+(, not significant)?\)", match)
+    assert (tmp_path / "d" / "named_motif_0.png").stat().st_size > 0
+    # explain: without the flag no table and no named logos; with it, both.
+    # 120 sequences give TF-MoDISco too few seqlets (it needs 100 of a sign):
+    # explain names the one motif of discover_motif instead
+    seqs = tmp_path / "seqs.txt"
+    X, _, _ = make_motif_dataset(120, 50, random_state=1)
+    seqs.write_text("\n".join(X) + "\n")
+    model = tmp_path / "d" / "model.dnacnn"
+    plain = _dnacnn("explain", model, seqs, "--out", "e", cwd=tmp_path)
+    assert header not in plain
+    assert not list((tmp_path / "e").glob("named_motif_*.png"))
+    named = _dnacnn(
+        "explain",
+        model,
+        seqs,
+        "--out",
+        "e",
+        "--overwrite",
+        "--name-motifs",
+        cwd=tmp_path,
+    )
+    rows = named.split(header + "\n")[1].splitlines()
+    assert rows[0].split("\t")[1] in planted
+    assert (tmp_path / "e" / "named_motif_0.png").is_file()
