@@ -4,12 +4,22 @@ Reading the genome needs the ``genome`` extra (pyfaidx; Biopython for bgzip):
 ``pip install 'dnacnn[genome]'``.
 """
 
+from ._background import (
+    GenomeWarning,
+    gc_matched_background,
+    make_labelled_set,
+)
 from ._fasta import FastaGenome
 from ._intervals import read_intervals
+from ._shuffle import dinucleotide_shuffle
 from ._windows import GenomeSequenceTransformer, fetch_sequences
 
 __all__ = [
     "FastaGenome",
+    "GenomeWarning",
+    "dinucleotide_shuffle",
+    "gc_matched_background",
+    "make_labelled_set",
     "GenomeSequenceTransformer",
     "fetch_sequences",
     "read_intervals",

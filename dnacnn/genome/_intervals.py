@@ -42,9 +42,7 @@ def _int(text: str, what: str, where: str) -> int:
         ) from None
 
 
-def read_intervals(
-    source, *, format: str = "auto", chromosomes=None
-) -> pd.DataFrame:
+def read_intervals(source, *, format: str = "auto", chromosomes=None) -> pd.DataFrame:
     """Read intervals from a BED or narrowPeak file, or check a DataFrame.
 
     Parameters
