@@ -9,12 +9,14 @@ from ._background import (
     gc_matched_background,
     make_labelled_set,
 )
+from ._cv import ChromosomeSplit
 from ._fasta import FastaGenome
 from ._intervals import read_intervals
 from ._shuffle import dinucleotide_shuffle
 from ._windows import GenomeSequenceTransformer, fetch_sequences
 
 __all__ = [
+    "ChromosomeSplit",
     "FastaGenome",
     "GenomeWarning",
     "dinucleotide_shuffle",
