@@ -13,6 +13,8 @@ from ._cv import ChromosomeSplit
 from ._fasta import FastaGenome
 from ._intervals import read_intervals
 from ._shuffle import dinucleotide_shuffle
+from ._variants import score_variants
+from ._vcf import read_vcf
 from ._windows import GenomeSequenceTransformer, fetch_sequences
 
 __all__ = [
@@ -25,4 +27,6 @@ __all__ = [
     "GenomeSequenceTransformer",
     "fetch_sequences",
     "read_intervals",
+    "read_vcf",
+    "score_variants",
 ]
