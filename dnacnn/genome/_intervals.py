@@ -265,6 +265,6 @@ def _int_column(values: np.ndarray, column: str) -> np.ndarray:
         return values.astype(np.int64)
     i = int(np.flatnonzero(~good)[0])
     raise ValueError(
-        f"row {i}: {column} {values[i]!r} is not an integer; coordinates are "
+        f"row {i}: {column} {values.tolist()[i]!r} is not an integer; coordinates are "
         "0-based integers."
     )
