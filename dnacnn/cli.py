@@ -1,4 +1,4 @@
-"""The ``dnacnn`` command: ``demo``, ``fit``, ``predict`` and ``explain``.
+"""The ``dnacnn`` command: ``demo``, ``fit``, ``predict``, ``explain``, ``variants``.
 
 Heavy imports (TensorFlow, matplotlib) happen inside the commands, so that
 ``dnacnn --help`` answers at once; the options' defaults and choices are read
@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from ._files import atomic_path, check_writable
+from ._genome_cli import add_bed_options, add_variants_parser, labelled_from_bed
 from ._io import (
     load_model,
     matches,
@@ -150,7 +151,12 @@ def cmd_fit(args) -> None:
     from .preprocessing import DNAOneHotTransformer
 
     out = model_path(args.out)  # before the data and the training
-    sequences, labels, _ = read_labeled(args.sequences, args.labels)
+    from_bed = labelled_from_bed(args)
+    if from_bed is None:
+        sequences, labels, _ = read_labeled(args.sequences, args.labels)
+    else:
+        sequences, labels = from_bed
+        args.length = len(sequences[0])
     model = make_pipeline(
         DNAOneHotTransformer(length=args.length), _classifier_from(args)
     )
@@ -362,13 +368,16 @@ def build_parser() -> argparse.ArgumentParser:
             "atomically: a failed or interrupted run leaves an existing one."
         ),
     )
-    p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
-    p.add_argument("labels", help="labels: one per line, same order")
+    p.add_argument(
+        "sequences", nargs="?", help="sequences: one per line, or FASTA (.gz ok)"
+    )
+    p.add_argument("labels", nargs="?", help="labels: one per line, same order")
     p.add_argument(
         "--out",
         required=True,
         help="where to write the model (.dnacnn; .joblib or .pkl for joblib)",
     )
+    add_bed_options(p)
     p.add_argument(
         "--length",
         type=int,
@@ -445,6 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="saliency figures for the first N sequences (default: 5)",
     )
     p.set_defaults(func=cmd_explain)
+    add_variants_parser(sub, _SECURITY)
 
     p = sub.add_parser(
         "demo",
