@@ -36,6 +36,16 @@ _LAZY = {
     "plot_saliency": "plotting",
     "plot_logo": "plotting",
     "DNACNNWarning": "exceptions",
+    "GenomeSequenceTransformer": "genome",
+    "read_intervals": "genome",
+    "fetch_sequences": "genome",
+    "dinucleotide_shuffle": "genome",
+    "gc_matched_background": "genome",
+    "make_labelled_set": "genome",
+    "ChromosomeSplit": "genome",
+    "read_vcf": "genome",
+    "score_variants": "genome",
+    "GenomeWarning": "genome",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -83,10 +83,11 @@ class FastaGenome:
     def __init__(self, path, *, index_dir=None):
         self.path = os.fspath(path)
         self.index_dir = index_dir
-        self._fasta = None
+        self._fasta = self._sizes = self._map = None
 
     def __getstate__(self):
-        return {"path": self.path, "index_dir": self.index_dir, "_fasta": None}
+        state = dict.fromkeys(("_fasta", "_sizes", "_map"))
+        return {"path": self.path, "index_dir": self.index_dir, **state}
 
     def __repr__(self) -> str:
         return f"FastaGenome({self.path!r})"
@@ -128,7 +129,44 @@ class FastaGenome:
     @property
     def sizes(self) -> dict[str, int]:
         """Chromosome name -> length, in the file's order."""
-        return {name: int(rec.rlen) for name, rec in self.fasta.faidx.index.items()}
+        if self._sizes is None:
+            index = self.fasta.faidx.index
+            self._sizes = {name: int(rec.rlen) for name, rec in index.items()}
+        return self._sizes
+
+    def _mapped(self):
+        """The uncompressed file as a read-only uint8 memory map, else None."""
+        if self._map is None:
+            with open(self.path, "rb") as f:
+                compressed = f.read(2) == b"\x1f\x8b"
+            self._map = False if compressed else np.memmap(self.path, np.uint8, "r")
+        return None if self._map is False else self._map
+
+    def _mapped_windows(self, chrom, starts, length, out, rows) -> np.ndarray:
+        """Fill ``out[rows]`` from the memory map where the windows lie in the
+        chromosome's full lines; return the rows left for the other paths."""
+        mapped = self._mapped()
+        rec = self.fasta.faidx.index[chrom]
+        per_line, line_bytes = int(rec.lenc), int(rec.lenb)
+        n_lines = int(rec.rlen) // per_line
+        span = -(-length // per_line) + 1  # lines a window can touch
+        s = starts[rows]
+        fits = (s >= 0) & (s // per_line + span <= n_lines)
+        if mapped is None or not fits.any():
+            return rows
+        # row i: the bytes of lines i .. i + span - 1, contiguous in the file
+        spans = np.lib.stride_tricks.as_strided(
+            mapped[int(rec.offset) :],
+            shape=(n_lines - span + 1, span * line_bytes),
+            strides=(line_bytes, 1),
+            writeable=False,
+        )
+        for offset in np.unique(s[fits] % per_line):
+            group = fits & (s % per_line == offset)
+            block = spans[s[group] // per_line].reshape(-1, span, line_bytes)
+            bases = block[:, :, :per_line].reshape(len(block), span * per_line)
+            out[rows[group]] = bases[:, offset : offset + length]
+        return rows[~fits]
 
     # --------------------------------------------------------------- reading
     def fetch(self, chrom: str, start: int, end: int) -> bytes:
@@ -156,6 +194,9 @@ class FastaGenome:
         sizes = self.sizes
         for chrom in dict.fromkeys(chroms.tolist()):
             rows = np.flatnonzero(chroms == chrom)
+            rows = self._mapped_windows(chrom, starts, length, out, rows)
+            if not len(rows):
+                continue
             size = sizes[chrom]
             if len(rows) * length >= _DENSE_FRACTION * size:
                 padded = np.full(size + 2 * length, N_BYTE, dtype=np.uint8)

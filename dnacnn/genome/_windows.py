@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 
 import numpy as np
@@ -64,8 +65,11 @@ def to_strings(windows: np.ndarray) -> np.ndarray:
     """uint8 windows ``(n, L)`` as an object array of ``n`` str."""
     if windows.shape[1] == 0:
         return np.full(len(windows), "", dtype=object)
-    raw = np.ascontiguousarray(windows).view(f"S{windows.shape[1]}").ravel()
-    return np.array([b.decode("ascii") for b in raw.tolist()], dtype=object)
+    text = codecs.decode(np.ascontiguousarray(windows).data, "ascii")
+    length = windows.shape[1]
+    out = np.empty(len(windows), dtype=object)
+    out[:] = [text[i : i + length] for i in range(0, len(text), length)]
+    return out
 
 
 def _finish(windows: np.ndarray, minus: np.ndarray, case: str) -> np.ndarray:
@@ -171,14 +175,12 @@ def fetch_sequences(
     minus = intervals["strand"].to_numpy(dtype=object)[keep] == "-"
     if not strand:
         minus[:] = False
-    if length is not None:
-        windows = _finish(genome.windows(chroms, starts, length), minus, case)
-        sequences = to_strings(windows)
-    else:
-        sequences = np.empty(len(keep), dtype=object)
-        for j, (c, s, e) in enumerate(zip(chroms, starts, ends, strict=True)):
-            row = np.frombuffer(genome.fetch(c, int(s), int(e)), np.uint8)[None]
-            sequences[j] = to_strings(_finish(row.copy(), minus[j : j + 1], case))[0]
+    sequences = np.empty(len(keep), dtype=object)
+    widths = ends - starts
+    for width in np.unique(widths):  # one bulk read per window length
+        rows = np.flatnonzero(widths == width)
+        windows = genome.windows(chroms[rows], starts[rows], int(width))
+        sequences[rows] = to_strings(_finish(windows, minus[rows], case))
     return (sequences, keep) if return_index else sequences
 
 
