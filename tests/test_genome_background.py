@@ -88,6 +88,7 @@ def test_gc_background_matches_bins_avoids_peaks_and_n(planted):
     background = gc_matched_background(fa, peaks, n=80, bins=5, random_state=0)
     assert len(background) == 80
     assert ((background.end - background.start) == 100).all()
+    assert background.chrom.nunique() >= 3  # drawn over the genome, not chr1 first
     seqs = fetch_sequences(fa, background)
     assert not any("N" in s.upper() for s in seqs)
     pos_bins = np.histogram([gc(s) for s in fetch_sequences(fa, peaks)], 5, (0, 1))[0]

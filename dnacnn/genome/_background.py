@@ -158,6 +158,7 @@ def gc_matched_background(
             break
         m = max(4 * int(need.sum()), 256)
         which = rng.choice(len(names), size=m, p=weights / weights.sum())
+        candidates = []
         for k in np.unique(which):
             chrom = names[k]
             start = rng.randint(0, sizes[chrom] - length + 1, size=(which == k).sum())
@@ -168,11 +169,16 @@ def gc_matched_background(
             clean = _N[windows].sum(axis=1) == 0
             start, gc = start[clean], gc_content(windows[clean])
             bin_of = np.minimum((gc * bins).astype(np.int64), bins - 1)
-            for s, b in zip(start.tolist(), bin_of.tolist(), strict=True):
-                if need[b] and (chrom, s) not in taken:
-                    need[b] -= 1
-                    taken.add((chrom, s))
-                    chosen.append((chrom, s))
+            candidates += zip(
+                [chrom] * len(start), start.tolist(), bin_of.tolist(), strict=True
+            )
+        # accept in random order, so that no chromosome fills the bins first
+        for i in rng.permutation(len(candidates)):
+            chrom, s, b = candidates[i]
+            if need[b] and (chrom, s) not in taken:
+                need[b] -= 1
+                taken.add((chrom, s))
+                chosen.append((chrom, s))
     if need.any():
         short = {
             f"{b / bins:.2f}-{(b + 1) / bins:.2f}": int(k)
