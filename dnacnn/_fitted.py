@@ -153,6 +153,8 @@ def output_names(network) -> list:
     """What names each output column: class labels, or output indices."""
     if _kind(network) == "regression":
         return list(range(int(network.n_outputs_)))
+    if _kind(network) == "multilabel":
+        return list(range(len(network.classes_)))
     return np.asarray(network.classes_).tolist()
 
 
@@ -161,9 +163,7 @@ def _output_index(network, target) -> int:
     matches = [i for i, name in enumerate(names) if name == target]
     if not matches:
         if _kind(network) == "classification":
-            raise ValueError(
-                f"target {target!r} is not one of the classes {names!r}."
-            )
+            raise ValueError(f"target {target!r} is not one of the classes {names!r}.")
         what = "labels" if _kind(network) == "multilabel" else "targets"
         raise ValueError(
             f"target {target!r} is not an output of this network: its {len(names)} "

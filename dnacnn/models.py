@@ -17,7 +17,6 @@ __all__ = [
     "OUTPUTS",
     "STRANDS",
     "STRAND_REDUCTIONS",
-    "ReverseComplement",
 ]
 
 #: Accepted values of ``pooling``: what follows the last convolution.

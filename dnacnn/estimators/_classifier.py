@@ -1,4 +1,4 @@
-"""The classifier: one label per sequence (binary, multiclass) or several (multi-label)."""
+"""The classifier: one label per sequence (binary, multiclass) or several."""
 
 from __future__ import annotations
 
@@ -65,9 +65,11 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     ----------
     model_ : keras.Model
         The fitted network.
-    classes_ : ndarray of shape (n_classes,)
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
         The class labels, in the order of ``predict_proba``'s columns; for
-        multi-label ``y``, the label indices ``0 .. k-1``.
+        multi-label ``y``, one array ``[0, 1]`` per label (as
+        :class:`~sklearn.multioutput.MultiOutputClassifier` has), and a label
+        is named by its column index ``0 .. k-1``.
     target_type_ : str
         ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"``.
     history_ : dict of str to list of float
@@ -121,11 +123,10 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
         if isinstance(weight, str):
             check_choice(weight, "class_weight", ("balanced",))
             return
-        per_label = (
-            weight
-            if isinstance(weight, Sequence) and all(isinstance(w, Mapping) for w in weight)
-            else None
-        )
+        per_label = None
+        if isinstance(weight, Sequence) and not isinstance(weight, str):
+            if all(isinstance(one, Mapping) for one in weight):
+                per_label = weight
         if not (weight is None or isinstance(weight, Mapping) or per_label):
             raise TypeError(
                 "class_weight must be a dict of class to weight, a list of such "
@@ -351,7 +352,9 @@ class MultilabelEncoder(TransformerMixin, BaseEstimator):
 
     def fit(self, y):
         """Record the number of labels and ``y``'s dtype."""
-        self.classes_ = np.arange(y.shape[1])
+        # scikit-learn's multi-output convention (MultiOutputClassifier): the
+        # classes of each label, so that its scorers see an indicator target
+        self.classes_ = [np.array([0, 1])] * y.shape[1]
         self.n_classes_ = y.shape[1]
         self.n_outputs_ = self.n_outputs_expected_ = 1
         self.dtype_ = y.dtype

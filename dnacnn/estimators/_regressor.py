@@ -87,11 +87,6 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
         return tags
 
     def _validate_targets(self, y, *, reset):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
         try:
             y = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -119,6 +114,14 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
                 f"{type(self).__name__} was fitted on {self.n_outputs_}."
             )
         return y.astype(np.float32)
+
+    def _check_weights(self, y, sample_weight):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        return check_sample_weight(np.asarray(y), sample_weight)
 
     def _head(self):
         output = "exponential" if self.loss == "poisson" else "linear"
@@ -152,8 +155,7 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
             loss becomes NaN or infinite (training diverged).
         """
         self._check_params()
-        if y is not None:
-            sample_weight = check_sample_weight(np.asarray(y), sample_weight)
+        sample_weight = self._check_weights(y, sample_weight)
         return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
@@ -176,8 +178,7 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
             The regressor.
         """
         self._check_params()
-        if y is not None:
-            sample_weight = check_sample_weight(np.asarray(y), sample_weight)
+        sample_weight = self._check_weights(y, sample_weight)
         return super().partial_fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def predict(self, X, **kwargs):
