@@ -200,7 +200,11 @@ def load_model(path: str | Path):
             model = joblib.load(path)
         except Exception as exc:  # joblib/pickle raise many kinds
             raise ValueError(f"cannot read a model from {path}: {exc}") from exc
-    if not hasattr(model, "predict") or not hasattr(model, "n_features_in_"):
+    from sklearn.base import is_regressor
+
+    if not hasattr(model, "predict") or not (
+        hasattr(model, "classes_") or is_regressor(model)
+    ):
         raise ValueError(f"{path} does not hold a fitted classifier or regressor")
     return quiet(model)
 

@@ -51,8 +51,12 @@ EXPLAIN_FILES = matches(
 # defaults and choices, read where they are defined (without TensorFlow)
 # --------------------------------------------------------------------------
 def _module_tree(module: str) -> ast.Module:
-    spec = importlib.util.find_spec(f"dnacnn.{module}")
-    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    # the file found from the package's folder: find_spec("dnacnn.a.b") would
+    # import dnacnn.a (for the estimators, scikeras and TensorFlow)
+    folder = Path(importlib.util.find_spec("dnacnn").origin).parent
+    path = folder.joinpath(*module.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def _literal_defaults(module: str, *names: str) -> dict:
