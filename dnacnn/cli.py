@@ -250,6 +250,8 @@ def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figur
 
     # a regressor's outputs are named by index, and shown as values
     classes = list(getattr(model, "classes_", range(proba.shape[1])))
+    if getattr(classes[0], "ndim", 0):  # multi-label: labels named by column
+        classes = list(range(proba.shape[1]))
     what = "P" if hasattr(model, "predict_proba") else "prediction"
     paths = []
     for i in range(min(n_figures, len(sequences))):

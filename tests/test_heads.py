@@ -342,3 +342,67 @@ def test_no_warning_for_ordinary_multilabel_data(strings):
         DNACNNClassifier(epochs=1, kernel_size=5).fit(
             DNAOneHotTransformer().fit_transform(X), np.column_stack([has_a, has_b])
         )
+
+
+# ---------------------------------------------------------------------- CLI
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["multilabel", "regression"])
+def test_cli_fits_predicts_and_explains_several_columns(
+    strings, activity, task, tmp_path
+):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    X, has_a, has_b, _ = strings
+    (tmp_path / "seqs.txt").write_text("\n".join(X) + "\n")
+    table = np.column_stack([has_a, has_b]) if task == "multilabel" else activity
+    lines = ["first\tsecond"] + ["\t".join(map(str, row)) for row in table.tolist()]
+    (tmp_path / "labels.tsv").write_text("\n".join(lines) + "\n")
+    dnacnn = Path(sys.executable).parent / "dnacnn"
+
+    def run(*args):
+        result = subprocess.run(
+            [str(dnacnn), *map(str, args)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return result.stdout
+
+    model = tmp_path / "model.dnacnn"
+    out = run(
+        "fit", tmp_path / "seqs.txt", tmp_path / "labels.tsv", "--task", task,
+        "--out", model, "--epochs", 15, "--filters", 16, "--kernel-size", 8,
+        "--learning-rate", 0.01, "--quiet",
+    )  # fmt: skip
+    assert ("R^2" if task == "regression" else "accuracy") in out
+    loaded = load_model(model)
+    assert loaded.predict(X[:3]).shape == (3, 2)
+    predicted = run("predict", model, tmp_path / "seqs.txt").splitlines()
+    header = (
+        "id,prediction_0,prediction_1" if task == "regression" else "id,label_0,label_1"
+    )
+    assert predicted[0] == header and len(predicted) == 301
+    run("explain", model, tmp_path / "seqs.txt", "--out", tmp_path / "why",
+        "--target", 1, "--n-figures", 1)  # fmt: skip
+    assert (tmp_path / "why" / "saliency.tsv").is_file()
+
+
+def test_cli_labels_table_errors(tmp_path):
+    from dnacnn._io import read_table
+
+    path = tmp_path / "labels.tsv"
+    path.write_text("a b\n1 0\n0 2\n")
+    with pytest.raises(ValueError, match=r"line 3: multi-label columns hold 0 or 1"):
+        read_table(path, task="multilabel")
+    path.write_text("1.5,2\n0.5\n")
+    with pytest.raises(ValueError, match=r"line 2: expected 2 numbers"):
+        read_table(path, task="regression")
+    path.write_text("1.5,2\n0.5,-1\n")
+    np.testing.assert_array_equal(
+        read_table(path, task="regression"), [[1.5, 2], [0.5, -1]]
+    )
