@@ -21,6 +21,7 @@ _LAZY = {
     "load_sequences": "datasets",
     "get_data_home": "datasets",
     "DNACNNClassifier": "estimators",
+    "DNACNNRegressor": "estimators",
     "build_cnn": "models",
     "save_model": "persistence",
     "load_model": "persistence",

@@ -28,6 +28,7 @@ from ._io import (
     model_path,
     output_folder,
     parse_label,
+    prediction_table,
     read_labeled,
     read_sequences,
     remove_stale,
@@ -51,8 +52,12 @@ EXPLAIN_FILES = matches(
 # defaults and choices, read where they are defined (without TensorFlow)
 # --------------------------------------------------------------------------
 def _module_tree(module: str) -> ast.Module:
-    spec = importlib.util.find_spec(f"dnacnn.{module}")
-    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    # the file found from the package's folder: find_spec("dnacnn.a.b") would
+    # import dnacnn.a (for the estimators, scikeras and TensorFlow)
+    folder = Path(importlib.util.find_spec("dnacnn").origin).parent
+    path = folder.joinpath(*module.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def _literal_defaults(module: str, *names: str) -> dict:
@@ -93,7 +98,7 @@ def classifier_defaults() -> dict:
     """``inspect.signature(DNACNNClassifier)``'s literal defaults, read from the
     source so that ``dnacnn --help`` imports no TensorFlow."""
     try:
-        return _literal_defaults("estimators", "DNACNNClassifier", "__init__")
+        return _literal_defaults("estimators._base", "DNACNNBase", "__init__")
     except _NO_SOURCE:  # e.g. only bytecode installed: import it
         from .estimators import DNACNNClassifier
 
@@ -131,9 +136,11 @@ def methods() -> tuple[str, ...]:
 # commands
 # --------------------------------------------------------------------------
 def _classifier_from(args):
-    from .estimators import DNACNNClassifier
+    from .estimators import DNACNNClassifier, DNACNNRegressor
 
-    return DNACNNClassifier(
+    task = getattr(args, "task", "classification")
+    cls = DNACNNRegressor if task == "regression" else DNACNNClassifier
+    return cls(
         filters=args.filters,
         kernel_size=args.kernel_size,
         epochs=args.epochs,
@@ -153,7 +160,12 @@ def cmd_fit(args) -> None:
     out = model_path(args.out)  # before the data and the training
     from_bed = labelled_from_bed(args)
     if from_bed is None:
-        sequences, labels, _ = read_labeled(args.sequences, args.labels)
+        sequences, labels, _ = read_labeled(args.sequences, args.labels, args.task)
+    elif args.task != "classification":
+        raise ValueError(
+            f"--bed builds bound/unbound labels, which --task {args.task} cannot "
+            "use; leave --task out, or give SEQUENCES and LABELS"
+        )
     else:
         sequences, labels = from_bed
         args.length = len(sequences[0])
@@ -163,7 +175,8 @@ def cmd_fit(args) -> None:
     model.fit(sequences, labels)
     fmt = save_model_file(model, out)
     print(
-        f"fitted on {len(sequences)} sequences, training accuracy "
+        f"fitted on {len(sequences)} sequences, training "
+        f"{'R^2' if args.task == 'regression' else 'accuracy'} "
         f"{model.score(sequences, labels):.3f}; model written to {out} "
         f"({'joblib' if fmt == 'joblib' else 'dnacnn format, no pickle'})"
     )
@@ -179,16 +192,7 @@ def cmd_predict(args) -> None:
     sequences, ids = read_sequences(args.sequences)
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
-    classes = list(model.classes_)
-    if args.proba:
-        values = model.predict_proba(sequences)
-        header = ["id", *(f"p_{c}" for c in classes)]
-        rows = [
-            [i, *(f"{p:.6g}" for p in row)] for i, row in zip(ids, values, strict=True)
-        ]
-    else:
-        header = ["id", "prediction"]
-        rows = [[i, p] for i, p in zip(ids, model.predict(sequences), strict=True)]
+    header, rows = prediction_table(model, sequences, ids, proba=args.proba)
     delimiter = "\t" if str(args.output).endswith((".tsv", ".txt")) else ","
     if to_stdout:
         writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
@@ -217,7 +221,11 @@ def cmd_explain(args) -> None:
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
     scores = saliency(model, sequences, method=args.method, target=args.target)
-    proba = model.predict_proba(sequences)
+    proba = (
+        model.predict_proba(sequences)
+        if hasattr(model, "predict_proba")
+        else model.predict(sequences).reshape(len(sequences), -1)
+    )
     table = out / "saliency.tsv"
     with atomic_path(table) as temp, open(temp, "w", newline="") as f:
         writer = csv.writer(f, delimiter="\t", lineterminator="\n")
@@ -251,19 +259,23 @@ def cmd_explain(args) -> None:
 def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figures):
     from .plotting import plot_saliency
 
-    classes = list(model.classes_)
+    # a regressor's outputs are named by index, and shown as values
+    classes = list(getattr(model, "classes_", range(proba.shape[1])))
+    if getattr(classes[0], "ndim", 0):  # multi-label: labels named by column
+        classes = list(range(proba.shape[1]))
+    what = "P" if hasattr(model, "predict_proba") else "prediction"
     paths = []
     for i in range(min(n_figures, len(sequences))):
         if target is not None:
             label = target
-        elif len(classes) == 2:
+        elif len(classes) == 2 and what == "P":
             label = classes[1]
         else:
             label = classes[int(proba[i].argmax())]
         ax = plot_saliency(
             scores[i],
             sequences[i],
-            title=f"{ids[i]}: P({label}) = {proba[i, classes.index(label)]:.3f}",
+            title=f"{ids[i]}: {what}({label}) = {proba[i, classes.index(label)]:.3f}",
         )
         paths.append(save_figure(ax.figure, out / f"saliency_{i}.png"))
     return paths
@@ -329,7 +341,10 @@ def _add_model_options(parser) -> None:
         "--validation-split",
         type=float,
         default=d["validation_split"],
-        help="fraction of the training data held out to monitor (default: %(default)s)",
+        help=(
+            "fraction of the training data held out at random (stratified by "
+            "class) to monitor (default: none)"
+        ),
     )
     group.add_argument(
         "--random-state",
@@ -371,7 +386,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "sequences", nargs="?", help="sequences: one per line, or FASTA (.gz ok)"
     )
-    p.add_argument("labels", nargs="?", help="labels: one per line, same order")
+    p.add_argument(
+        "labels",
+        nargs="?",
+        help=(
+            "labels: one per line, same order; with --task multilabel or "
+            "regression, several columns (tab, comma or space separated; an "
+            "optional header line)"
+        ),
+    )
+    p.add_argument(
+        "--task",
+        choices=("classification", "multilabel", "regression"),
+        default="classification",
+        help=(
+            "one label per sequence (default), a 0/1 column per label, or "
+            "numbers to predict (one column per target)"
+        ),
+    )
     p.add_argument(
         "--out",
         required=True,
