@@ -158,14 +158,14 @@ def cmd_fit(args) -> None:
     from .preprocessing import DNAOneHotTransformer
 
     out = model_path(args.out)  # before the data and the training
-    from_bed = labelled_from_bed(args)
-    if from_bed is None:
-        sequences, labels, _ = read_labeled(args.sequences, args.labels, args.task)
-    elif args.task != "classification":
+    if args.bed and args.task != "classification":
         raise ValueError(
             f"--bed builds bound/unbound labels, which --task {args.task} cannot "
             "use; leave --task out, or give SEQUENCES and LABELS"
         )
+    from_bed = labelled_from_bed(args)
+    if from_bed is None:
+        sequences, labels, _ = read_labeled(args.sequences, args.labels, args.task)
     else:
         sequences, labels = from_bed
         args.length = len(sequences[0])

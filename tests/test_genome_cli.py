@@ -24,6 +24,7 @@ def dnacnn(*args, cwd):
         (["s.txt", "l.txt", "--genome", "g.fa"], "--genome go with --bed"),
         ([], "fit needs SEQUENCES and LABELS files, or --bed"),
         (["--bed", "missing.bed", "--genome", "g.fa"], "--bed file not found"),
+        (["--bed", "p.bed", "--genome", "g.fa", "--task", "regression"], "--task"),
     ],
 )
 def test_fit_refuses_inconsistent_inputs(tmp_path, args, message):
