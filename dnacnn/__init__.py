@@ -21,6 +21,7 @@ _LAZY = {
     "load_sequences": "datasets",
     "get_data_home": "datasets",
     "DNACNNClassifier": "estimators",
+    "DNACNNRegressor": "estimators",
     "build_cnn": "models",
     "save_model": "persistence",
     "load_model": "persistence",
@@ -39,6 +40,16 @@ _LAZY = {
     "plot_saliency": "plotting",
     "plot_logo": "plotting",
     "DNACNNWarning": "exceptions",
+    "GenomeSequenceTransformer": "genome",
+    "read_intervals": "genome",
+    "fetch_sequences": "genome",
+    "dinucleotide_shuffle": "genome",
+    "gc_matched_background": "genome",
+    "make_labelled_set": "genome",
+    "ChromosomeSplit": "genome",
+    "read_vcf": "genome",
+    "score_variants": "genome",
+    "GenomeWarning": "genome",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -13,11 +13,19 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
+from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_onehot
 
-__all__ = ["Placement", "Resolved", "resolve", "target_indices"]
+__all__ = [
+    "Placement",
+    "Resolved",
+    "output_names",
+    "resolve",
+    "target_indices",
+    "target_members",
+]
 
 
 class Placement(NamedTuple):
@@ -98,8 +106,8 @@ def resolve(estimator, X) -> Resolved:
         where = "the last step of the Pipeline" if steps is not None else "estimator"
         raise TypeError(
             f"Attributions need gradients through a Keras network, but {where} is "
-            f"{type(network).__name__}. Use a fitted DNACNNClassifier or a "
-            "Pipeline that ends in one."
+            f"{type(network).__name__}. Use a fitted DNACNNClassifier or "
+            "DNACNNRegressor, or a Pipeline that ends in one."
         )
     check_is_fitted(network, "model_")
     sequences = placement = None
@@ -132,18 +140,98 @@ def resolve(estimator, X) -> Resolved:
     return Resolved(network, X, sequences, placement)
 
 
+def _kind(network) -> str:
+    """``"regression"``, ``"multilabel"`` or ``"classification"``."""
+    if is_regressor(network):
+        return "regression"
+    if getattr(network, "target_type_", None) == "multilabel-indicator":
+        return "multilabel"
+    return "classification"
+
+
+def output_names(network) -> list:
+    """What names each output column: class labels, or output indices."""
+    if _kind(network) == "regression":
+        return list(range(int(network.n_outputs_)))
+    if _kind(network) == "multilabel":
+        return list(range(len(network.classes_)))
+    return np.asarray(network.classes_).tolist()
+
+
+def _output_index(network, target) -> int:
+    names = output_names(network)
+    matches = [i for i, name in enumerate(names) if name == target]
+    if not matches:
+        if _kind(network) == "classification":
+            raise ValueError(f"target {target!r} is not one of the classes {names!r}.")
+        what = "labels" if _kind(network) == "multilabel" else "targets"
+        raise ValueError(
+            f"target {target!r} is not an output of this network: its {len(names)} "
+            f"{what} are indexed 0 to {len(names) - 1} (the columns of y in fit)."
+        )
+    return matches[0]
+
+
 def target_indices(network, X, target) -> np.ndarray:
     """The output column explained for each sequence of ``X`` (int32).
 
+    ``target`` names an output: a class label, or an output index (the column
+    of ``y`` in fit) for multi-label classification and regression.
     ``target=None`` is the positive class ``classes_[1]`` of a binary
-    classifier and each sequence's predicted class otherwise.
+    classifier, each sequence's predicted class (most probable label) for
+    other classifiers, and the only output of a single-target regressor.
     """
-    classes = np.asarray(network.classes_).tolist()
+    kind = _kind(network)
     if target is None:
-        if len(classes) == 2:
+        if kind == "regression":
+            if int(network.n_outputs_) != 1:
+                raise ValueError(
+                    f"target is required with {network.n_outputs_} regression "
+                    f"targets; pass an output index from 0 to "
+                    f"{int(network.n_outputs_) - 1}."
+                )
+            return np.zeros(len(X), dtype=np.int32)
+        if kind == "classification" and len(network.classes_) == 2:
             return np.ones(len(X), dtype=np.int32)
         return network.predict_proba(X).argmax(axis=1).astype(np.int32)
-    matches = [i for i, c in enumerate(classes) if c == target]
-    if not matches:
-        raise ValueError(f"target {target!r} is not one of the classes {classes!r}.")
-    return np.full(len(X), matches[0], dtype=np.int32)
+    return np.full(len(X), _output_index(network, target), dtype=np.int32)
+
+
+def target_members(network, X, target):
+    """The sequences of ``X`` that show ``target``, and the target's name.
+
+    For a classifier, those predicted as the class ``target`` (for
+    multi-label, those predicted to carry label ``target``); for a regressor,
+    those whose prediction of output ``target`` lies in the top quarter.
+    ``target=None`` is allowed where :func:`target_indices` has one output
+    for every sequence (binary classification, a single regression target).
+
+    Returns
+    -------
+    rows : ndarray of int
+        Indices into ``X``.
+    name : object
+        The class label, or the output index.
+    """
+    kind = _kind(network)
+    names = output_names(network)
+    if target is None and not (
+        (kind == "classification" and len(names) == 2)
+        or (kind == "regression" and len(names) == 1)
+    ):
+        what = {"classification": "classes", "multilabel": "labels"}.get(
+            kind, "regression targets"
+        )
+        raise ValueError(
+            f"target is required with {len(names)} {what}; pass one of {names!r}."
+        )
+    [index] = target_indices(network, X[:1], target)
+    predicted = np.asarray(network.predict(X))
+    if kind == "classification":
+        rows = np.flatnonzero(predicted == names[index])
+    elif kind == "multilabel":
+        rows = np.flatnonzero(predicted[:, index] == 1)
+    else:
+        values = predicted.reshape(len(X), -1)[:, index]
+        rows = np.flatnonzero(values >= np.quantile(values, 0.75))
+    return rows, names[index]

@@ -54,6 +54,88 @@ def read_labels(path: str | Path) -> list:
     return labels
 
 
+def read_table(path: str | Path, *, task: str):
+    """Several targets per line (tab, comma or space separated), as an array.
+
+    ``task="multilabel"`` reads 0/1 ints, ``"regression"`` numbers.  A first
+    line that is not all numbers is a header (the columns' names), skipped.
+    """
+    import numpy as np
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"labels file not found: {path}")
+    try:
+        lines = [line.strip() for line in path.read_text().splitlines()]
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not a text file ({exc.reason})") from exc
+    rows = [(n, re.split(r"[\t,; ]+", line)) for n, line in enumerate(lines, 1)]
+    rows = [(n, fields) for n, fields in rows if fields != [""]]
+
+    def number(text):
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+    if rows and any(number(field) is None for field in rows[0][1]):
+        rows = rows[1:]  # a header
+    if not rows:
+        raise ValueError(f"{path} holds no labels")
+    width = len(rows[0][1])
+    values = []
+    for n, fields in rows:
+        numbers = [number(field) for field in fields]
+        if len(fields) != width or None in numbers:
+            raise ValueError(
+                f"{path}, line {n}: expected {width} numbers separated by tabs, "
+                f"commas or spaces, got {' '.join(fields)!r}."
+            )
+        if task == "multilabel" and not set(numbers) <= {0.0, 1.0}:
+            raise ValueError(
+                f"{path}, line {n}: multi-label columns hold 0 or 1, got "
+                f"{' '.join(fields)!r}; use --task regression for values."
+            )
+        values.append(numbers)
+    table = np.array(values)
+    return table.astype(np.int64) if task == "multilabel" else table
+
+
+def prediction_table(model, sequences, ids, *, proba: bool):
+    """The header and rows ``dnacnn predict`` writes, for every kind of head."""
+    import numpy as np
+
+    if not hasattr(model, "predict_proba"):  # a regressor: its values
+        if proba:
+            raise ValueError(
+                "--proba needs a classifier, but the model is a regressor; "
+                "leave out --proba to write its predicted values."
+            )
+        values = model.predict(sequences).reshape(len(sequences), -1)
+        names = ["prediction"] if values.shape[1] == 1 else None
+        header = ["id", *(names or [f"prediction_{j}" for j in range(values.shape[1])])]
+        rows = [
+            [i, *(f"{p:.6g}" for p in row)] for i, row in zip(ids, values, strict=True)
+        ]
+        return header, rows
+    classes = list(model.classes_)
+    if not np.isscalar(classes[0]):  # multi-label: labels named by column
+        classes = list(range(len(classes)))
+    if proba:
+        values = model.predict_proba(sequences)
+        header = ["id", *(f"p_{c}" for c in classes)]
+        rows = [
+            [i, *(f"{p:.6g}" for p in row)] for i, row in zip(ids, values, strict=True)
+        ]
+        return header, rows
+    predicted = model.predict(sequences)
+    if predicted.ndim == 2:  # multi-label: one 0/1 column per label
+        header = ["id", *(f"label_{c}" for c in classes)]
+        rows = [[i, *row] for i, row in zip(ids, predicted.tolist(), strict=True)]
+        return header, rows
+    return ["id", "prediction"], [[i, p] for i, p in zip(ids, predicted, strict=True)]
+
+
 def read_sequences(path: str | Path):
     """Sequences and their ids (None for plain text) from a file."""
     from .datasets import load_sequences
@@ -64,9 +146,12 @@ def read_sequences(path: str | Path):
     return load_sequences(path, return_ids=True)
 
 
-def read_labeled(sequences_path, labels_path):
+def read_labeled(sequences_path, labels_path, task: str = "classification"):
     sequences, ids = read_sequences(sequences_path)
-    labels = read_labels(labels_path)
+    if task == "classification":
+        labels = read_labels(labels_path)
+    else:
+        labels = read_table(labels_path, task=task)
     if len(labels) != len(sequences):
         raise ValueError(
             f"{len(sequences)} sequences in {sequences_path} but {len(labels)} "
@@ -115,8 +200,12 @@ def load_model(path: str | Path):
             model = joblib.load(path)
         except Exception as exc:  # joblib/pickle raise many kinds
             raise ValueError(f"cannot read a model from {path}: {exc}") from exc
-    if not hasattr(model, "predict_proba") or not hasattr(model, "classes_"):
-        raise ValueError(f"{path} does not hold a fitted classifier")
+    from sklearn.base import is_regressor
+
+    if not hasattr(model, "predict") or not (
+        hasattr(model, "classes_") or is_regressor(model)
+    ):
+        raise ValueError(f"{path} does not hold a fitted classifier or regressor")
     return quiet(model)
 
 

@@ -20,7 +20,17 @@ from pathlib import Path
 
 from ._io import save_figure
 
-__all__ = ["check_extra", "format_table", "named_motifs"]
+__all__ = [
+    "NAMED",
+    "add_name_motifs_argument",
+    "check_extra",
+    "explain_named",
+    "format_table",
+    "named_motifs",
+]
+
+#: The files named motifs write (each logo beside its match's).
+NAMED = r"named_motif_\d+\.png"
 
 #: q-value below which a match names a motif.
 MAX_Q = 0.05
@@ -29,10 +39,38 @@ MAX_Q = 0.05
 N_LEIDEN_RUNS = 10
 
 
-def check_extra() -> None:
+def add_name_motifs_argument(parser) -> None:
+    """The ``--name-motifs`` option of ``dnacnn explain`` and ``dnacnn demo``."""
+    parser.add_argument(
+        "--name-motifs",
+        action="store_true",
+        help=(
+            "also find every motif the model learned (TF-MoDISco) and name "
+            "each by its best JASPAR2024 match (TomTom): prints the table "
+            "'motif, consensus, sites, best match (q)' and writes "
+            "named_motif_<i>.png; needs the extra dnacnn[motifs] (the first "
+            "run after installing it compiles for about a minute)"
+        ),
+    )
+
+
+def explain_named(args, model, sequences, out: Path, motif) -> list:
+    """``dnacnn explain --name-motifs``: print the table; the files written."""
+    if not args.name_motifs:
+        return []
+    rows, written = named_motifs(
+        model, sequences, target=args.target, out=out, fallback=motif
+    )
+    print(format_table(rows))
+    return written
+
+
+def check_extra(args) -> None:
     """Fail before any work when ``--name-motifs`` lacks the ``motifs`` extra."""
     import importlib
 
+    if not args.name_motifs:
+        return
     for module, package in (
         ("modiscolite", "modisco-lite"),
         ("memelite", "memelite"),

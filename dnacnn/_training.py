@@ -1,4 +1,4 @@
-"""Training pieces of the network estimators: seeded batches, NaN stop, split.
+"""Training pieces of the network estimators: seeded batches, NaN stop, hold-out.
 
 Keras-only (no scikeras): the estimators feed Keras through these so that a
 seeded fit draws from its own generator, never a global one.
@@ -11,21 +11,53 @@ import math
 import keras
 import numpy as np
 
-__all__ = ["Batches", "StopOnNaN", "split_validation"]
+__all__ = ["Batches", "StopOnNaN", "holdout", "split_validation"]
 
 
-def split_validation(X, y, sample_weight, split):
-    """Keras' ``validation_split``: the last ``split`` fraction of the rows."""
-    cut = int(math.floor(len(X) * (1.0 - split)))
-    if cut == 0 or cut == len(X):
+def holdout(n_samples, fraction, *, stratify=None, seed=None):
+    """Random training and validation rows, as ``MLPClassifier`` draws them.
+
+    ``fraction`` of the ``n_samples`` rows (rounded up, as
+    :func:`~sklearn.model_selection.train_test_split` does) are held out, drawn
+    by ``numpy.random.default_rng(seed)``; with 1-D class labels ``stratify``
+    each class keeps its proportion (when every class has 2 rows or more).
+    Returns ``(train, validation)``, two sorted index arrays.
+    """
+    from sklearn.model_selection import train_test_split
+
+    n_validation = math.ceil(n_samples * fraction)
+    if n_validation < 1 or n_validation >= n_samples:
         raise ValueError(
-            f"validation_split={split!r} of {len(X)} samples leaves no sample for "
-            "training or for validation; use more samples or another "
-            "validation_split."
+            f"validation_fraction={fraction!r} of {n_samples} samples leaves no "
+            "sample for training or for validation; use more samples or another "
+            "validation_fraction."
         )
-    weights = (None, None) if sample_weight is None else np.split(sample_weight, [cut])
-    validation = (X[cut:], y[cut:]) + (() if weights[1] is None else (weights[1],))
-    return X[:cut], y[:cut], weights[0], validation
+    rows = np.arange(n_samples)
+    if stratify is not None:
+        _, counts = np.unique(stratify, return_counts=True)
+        if counts.min() < 2 or len(counts) > n_validation:
+            stratify = None  # train_test_split could not stratify
+    random_state = np.random.RandomState(
+        np.random.default_rng(seed).integers(2**31 - 1)
+    )
+    train, validation = train_test_split(
+        rows, test_size=n_validation, stratify=stratify, random_state=random_state
+    )
+    return np.sort(train), np.sort(validation)
+
+
+def split_validation(X, y, sample_weight, fraction, *, stratify=None, seed=None):
+    """``(X, y, sample_weight)`` of training, and Keras' ``validation_data``.
+
+    The validation rows are drawn by :func:`holdout`, not taken from the end
+    (Keras' ``validation_split``), so that sorted data is split fairly.
+    """
+    train, held = holdout(len(X), fraction, stratify=stratify, seed=seed)
+    weights = None if sample_weight is None else sample_weight[train]
+    validation = (X[held], y[held])
+    if sample_weight is not None:
+        validation += (sample_weight[held],)
+    return X[train], y[train], weights, validation
 
 
 class Batches(keras.utils.PyDataset):
@@ -34,12 +66,14 @@ class Batches(keras.utils.PyDataset):
     Keras reads one pass in order, from one thread, and may start reading the
     next before ``on_epoch_begin`` runs; so a pass is whatever starts at
     batch 0, and the order is drawn there.  ``rng=None`` keeps the rows' order.
+    ``augment="reverse_complement"`` adds each batch's reverse complements.
     """
 
-    def __init__(self, X, y, sample_weight, batch_size, *, rng):
+    def __init__(self, X, y, sample_weight, batch_size, *, rng, augment=None):
         super().__init__()  # one worker, no multiprocessing: batches in order
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size, self.rng, self.order = batch_size, rng, None
+        self.augment = augment
 
     def __len__(self):
         return math.ceil(len(self.X) / self.batch_size)
@@ -53,6 +87,13 @@ class Batches(keras.utils.PyDataset):
         batch = (self.X[rows], self.y[rows])
         if self.sample_weight is not None:
             batch += (self.sample_weight[rows],)
+        if self.augment == "reverse_complement":
+            # each sequence and its reverse complement (one-hot A, C, G, T:
+            # positions and channels reversed), with the same target and weight
+            x, *rest = batch
+            batch = (np.concatenate([x, x[:, ::-1, ::-1]]),) + tuple(
+                np.concatenate([part, part]) for part in rest
+            )
         return batch
 
 

@@ -1,4 +1,4 @@
-"""The ``dnacnn`` command: ``demo``, ``fit``, ``predict`` and ``explain``.
+"""The ``dnacnn`` command: ``demo``, ``fit``, ``predict``, ``explain``, ``variants``.
 
 Heavy imports (TensorFlow, matplotlib) happen inside the commands, so that
 ``dnacnn --help`` answers at once; the options' defaults and choices are read
@@ -21,18 +21,21 @@ import sys
 from pathlib import Path
 
 from ._files import atomic_path, check_writable
+from ._genome_cli import add_bed_options, add_variants_parser, labelled_from_bed
 from ._io import (
     load_model,
     matches,
     model_path,
     output_folder,
     parse_label,
+    prediction_table,
     read_labeled,
     read_sequences,
     remove_stale,
     save_figure,
     save_model_file,
 )
+from ._named import NAMED, add_name_motifs_argument, check_extra, explain_named
 
 __all__ = ["classifier_defaults", "main", "methods", "saliency_defaults"]
 
@@ -42,11 +45,7 @@ _SECURITY = (
     "default format (.dnacnn) hold data only and load without running code."
 )
 EXPLAIN_FILES = matches(
-    r"saliency\.tsv",
-    r"saliency_\d+\.png",
-    r"motif\.meme",
-    r"motif_logo\.png",
-    r"named_motif_\d+\.png",
+    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png", NAMED
 )
 
 
@@ -54,8 +53,12 @@ EXPLAIN_FILES = matches(
 # defaults and choices, read where they are defined (without TensorFlow)
 # --------------------------------------------------------------------------
 def _module_tree(module: str) -> ast.Module:
-    spec = importlib.util.find_spec(f"dnacnn.{module}")
-    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    # the file found from the package's folder: find_spec("dnacnn.a.b") would
+    # import dnacnn.a (for the estimators, scikeras and TensorFlow)
+    folder = Path(importlib.util.find_spec("dnacnn").origin).parent
+    path = folder.joinpath(*module.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def _literal_defaults(module: str, *names: str) -> dict:
@@ -96,7 +99,7 @@ def classifier_defaults() -> dict:
     """``inspect.signature(DNACNNClassifier)``'s literal defaults, read from the
     source so that ``dnacnn --help`` imports no TensorFlow."""
     try:
-        return _literal_defaults("estimators", "DNACNNClassifier", "__init__")
+        return _literal_defaults("estimators._base", "DNACNNBase", "__init__")
     except _NO_SOURCE:  # e.g. only bytecode installed: import it
         from .estimators import DNACNNClassifier
 
@@ -134,9 +137,11 @@ def methods() -> tuple[str, ...]:
 # commands
 # --------------------------------------------------------------------------
 def _classifier_from(args):
-    from .estimators import DNACNNClassifier
+    from .estimators import DNACNNClassifier, DNACNNRegressor
 
-    return DNACNNClassifier(
+    task = getattr(args, "task", "classification")
+    cls = DNACNNRegressor if task == "regression" else DNACNNClassifier
+    return cls(
         filters=args.filters,
         kernel_size=args.kernel_size,
         epochs=args.epochs,
@@ -154,14 +159,25 @@ def cmd_fit(args) -> None:
     from .preprocessing import DNAOneHotTransformer
 
     out = model_path(args.out)  # before the data and the training
-    sequences, labels, _ = read_labeled(args.sequences, args.labels)
+    if args.bed and args.task != "classification":
+        raise ValueError(
+            f"--bed builds bound/unbound labels, which --task {args.task} cannot "
+            "use; leave --task out, or give SEQUENCES and LABELS"
+        )
+    from_bed = labelled_from_bed(args)
+    if from_bed is None:
+        sequences, labels, _ = read_labeled(args.sequences, args.labels, args.task)
+    else:
+        sequences, labels = from_bed
+        args.length = len(sequences[0])
     model = make_pipeline(
         DNAOneHotTransformer(length=args.length), _classifier_from(args)
     )
     model.fit(sequences, labels)
     fmt = save_model_file(model, out)
     print(
-        f"fitted on {len(sequences)} sequences, training accuracy "
+        f"fitted on {len(sequences)} sequences, training "
+        f"{'R^2' if args.task == 'regression' else 'accuracy'} "
         f"{model.score(sequences, labels):.3f}; model written to {out} "
         f"({'joblib' if fmt == 'joblib' else 'dnacnn format, no pickle'})"
     )
@@ -177,16 +193,7 @@ def cmd_predict(args) -> None:
     sequences, ids = read_sequences(args.sequences)
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
-    classes = list(model.classes_)
-    if args.proba:
-        values = model.predict_proba(sequences)
-        header = ["id", *(f"p_{c}" for c in classes)]
-        rows = [
-            [i, *(f"{p:.6g}" for p in row)] for i, row in zip(ids, values, strict=True)
-        ]
-    else:
-        header = ["id", "prediction"]
-        rows = [[i, p] for i, p in zip(ids, model.predict(sequences), strict=True)]
+    header, rows = prediction_table(model, sequences, ids, proba=args.proba)
     delimiter = "\t" if str(args.output).endswith((".tsv", ".txt")) else ","
     if to_stdout:
         writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
@@ -206,8 +213,7 @@ def cmd_explain(args) -> None:
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
 
-    if args.name_motifs:
-        _check_motifs_extra()
+    check_extra(args)
     out = Path(args.out)
     earlier = output_folder(
         out, owns=EXPLAIN_FILES, overwrite=args.overwrite, command="explain"
@@ -217,7 +223,11 @@ def cmd_explain(args) -> None:
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
     scores = saliency(model, sequences, method=args.method, target=args.target)
-    proba = model.predict_proba(sequences)
+    proba = (
+        model.predict_proba(sequences)
+        if hasattr(model, "predict_proba")
+        else model.predict(sequences).reshape(len(sequences), -1)
+    )
     table = out / "saliency.tsv"
     with atomic_path(table) as temp, open(temp, "w", newline="") as f:
         writer = csv.writer(f, delimiter="\t", lineterminator="\n")
@@ -241,51 +251,34 @@ def cmd_explain(args) -> None:
     with atomic_path(out / "motif.meme") as temp:
         write_meme([motif], temp)
     _logo_figure(motif, out / "motif_logo.png")
-    named = []
-    if args.name_motifs:
-        named = _named_motifs(model, sequences, args.target, out, motif)
-    remove_stale(
-        earlier, [*written, out / "motif.meme", out / "motif_logo.png", *named]
-    )
+    written += explain_named(args, model, sequences, out, motif)
+    remove_stale(earlier, [*written, out / "motif.meme", out / "motif_logo.png"])
     print(
         f"{message}; {len(figures)} figures; discovered motif {motif.consensus} "
         f"({len(motif.sites)} sites) written to {out / 'motif.meme'}"
     )
 
 
-def _check_motifs_extra() -> None:
-    from ._named import check_extra
-
-    check_extra()
-
-
-def _named_motifs(model, sequences, target, out, motif) -> list:
-    """Print every motif with its JASPAR name; return the logo files written."""
-    from ._named import format_table, named_motifs
-
-    rows, written = named_motifs(
-        model, sequences, target=target, out=out, fallback=motif
-    )
-    print(format_table(rows))
-    return written
-
-
 def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figures):
     from .plotting import plot_saliency
 
-    classes = list(model.classes_)
+    # a regressor's outputs are named by index, and shown as values
+    classes = list(getattr(model, "classes_", range(proba.shape[1])))
+    if getattr(classes[0], "ndim", 0):  # multi-label: labels named by column
+        classes = list(range(proba.shape[1]))
+    what = "P" if hasattr(model, "predict_proba") else "prediction"
     paths = []
     for i in range(min(n_figures, len(sequences))):
         if target is not None:
             label = target
-        elif len(classes) == 2:
+        elif len(classes) == 2 and what == "P":
             label = classes[1]
         else:
             label = classes[int(proba[i].argmax())]
         ax = plot_saliency(
             scores[i],
             sequences[i],
-            title=f"{ids[i]}: P({label}) = {proba[i, classes.index(label)]:.3f}",
+            title=f"{ids[i]}: {what}({label}) = {proba[i, classes.index(label)]:.3f}",
         )
         paths.append(save_figure(ax.figure, out / f"saliency_{i}.png"))
     return paths
@@ -300,8 +293,7 @@ def _logo_figure(motif, path) -> None:
 def cmd_demo(args) -> None:
     from ._demo import run_demo
 
-    if args.name_motifs:
-        _check_motifs_extra()
+    check_extra(args)
     run_demo(
         data=args.data,
         out=Path(args.out),
@@ -354,7 +346,10 @@ def _add_model_options(parser) -> None:
         "--validation-split",
         type=float,
         default=d["validation_split"],
-        help="fraction of the training data held out to monitor (default: %(default)s)",
+        help=(
+            "fraction of the training data held out at random (stratified by "
+            "class) to monitor (default: none)"
+        ),
     )
     group.add_argument(
         "--random-state",
@@ -393,13 +388,33 @@ def build_parser() -> argparse.ArgumentParser:
             "atomically: a failed or interrupted run leaves an existing one."
         ),
     )
-    p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
-    p.add_argument("labels", help="labels: one per line, same order")
+    p.add_argument(
+        "sequences", nargs="?", help="sequences: one per line, or FASTA (.gz ok)"
+    )
+    p.add_argument(
+        "labels",
+        nargs="?",
+        help=(
+            "labels: one per line, same order; with --task multilabel or "
+            "regression, several columns (tab, comma or space separated; an "
+            "optional header line)"
+        ),
+    )
+    p.add_argument(
+        "--task",
+        choices=("classification", "multilabel", "regression"),
+        default="classification",
+        help=(
+            "one label per sequence (default), a 0/1 column per label, or "
+            "numbers to predict (one column per target)"
+        ),
+    )
     p.add_argument(
         "--out",
         required=True,
         help="where to write the model (.dnacnn; .joblib or .pkl for joblib)",
     )
+    add_bed_options(p)
     p.add_argument(
         "--length",
         type=int,
@@ -475,18 +490,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="saliency figures for the first N sequences (default: 5)",
     )
-    p.add_argument(
-        "--name-motifs",
-        action="store_true",
-        help=(
-            "also find every motif the model learned (TF-MoDISco) and name "
-            "each by its best JASPAR2024 match (TomTom): prints the table "
-            "'motif, consensus, sites, best match (q)' and writes "
-            "named_motif_<i>.png; needs the extra dnacnn[motifs] (the first "
-            "run after installing it compiles for about a minute)"
-        ),
-    )
+    add_name_motifs_argument(p)
     p.set_defaults(func=cmd_explain)
+    add_variants_parser(sub, _SECURITY)
 
     p = sub.add_parser(
         "demo",
@@ -544,17 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
-    p.add_argument(
-        "--name-motifs",
-        action="store_true",
-        help=(
-            "also find every motif the model learned (TF-MoDISco) and name "
-            "each by its best JASPAR2024 match (TomTom): prints the table "
-            "'motif, consensus, sites, best match (q)' and writes "
-            "named_motif_<i>.png; needs the extra dnacnn[motifs] (the first "
-            "run after installing it compiles for about a minute)"
-        ),
-    )
+    add_name_motifs_argument(p)
     p.set_defaults(func=cmd_demo)
     return parser
 

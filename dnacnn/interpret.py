@@ -58,10 +58,12 @@ def saliency(
     X : array-like
         One-hot sequences ``(n_samples, L, C)`` for a classifier; the
         Pipeline's input (e.g. strings) for a Pipeline.
-    target : class label or None, default=None
-        The class whose output is explained: by default the positive class
-        (``classes_[1]``) for binary problems, each sequence's predicted class
-        otherwise.
+    target : class label, output index or None, default=None
+        The output explained: a class label; for multi-label classification
+        and regression, an output index (the column of ``y`` in fit).  By
+        default the positive class (``classes_[1]``) for binary problems, the
+        only output of a single-target regressor, and each sequence's
+        predicted class (most probable label) otherwise.
     method : {"gradient", "gradient_x_input", "integrated_gradients"}, \
 default="gradient_x_input"
         The gradient; the gradient times the input; or integrated gradients
@@ -73,7 +75,8 @@ default="gradient_x_input"
     clip : bool, default=False
         Set negative scores to zero.
     output : {"probability", "logit"}, default="probability"
-        Explain the softmax probability or the logit before it.
+        Explain the softmax (or sigmoid) probability or the logit before it;
+        for a regressor both are its output (the log rate for Poisson).
     center : bool, default=False
         Subtract from the gradient at each position its mean over the
         channels, before it is multiplied by the input (the correction of

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._validation import check_choice, check_int, check_real
@@ -12,10 +14,19 @@ __all__ = [
     "logit_function",
     "ARCHITECTURE_PARAMS",
     "POOLINGS",
+    "OUTPUTS",
+    "STRANDS",
+    "STRAND_REDUCTIONS",
 ]
 
 #: Accepted values of ``pooling``: what follows the last convolution.
 POOLINGS = ("global_max", "global_average", "max", "none")
+#: Accepted values of ``output``: the activation of the output layer.
+OUTPUTS = ("softmax", "sigmoid", "linear", "exponential")
+#: Accepted values of ``strands``: which strands the filters scan.
+STRANDS = ("forward", "both")
+#: Accepted values of ``strand_reduce``: how the two strands' features combine.
+STRAND_REDUCTIONS = ("max", "mean")
 #: The keyword parameters of :func:`build_cnn` that shape the network.
 ARCHITECTURE_PARAMS = (
     "filters",
@@ -26,13 +37,16 @@ ARCHITECTURE_PARAMS = (
     "pool_size",
     "dense_units",
     "dropout",
+    "strands",
+    "strand_reduce",
 )
 
 
 def build_cnn(
     input_shape: tuple[int, int],
-    n_classes: int,
+    n_outputs: int,
     *,
+    output: str = "softmax",
     filters: int = 64,
     kernel_size: int = 19,
     n_conv_layers: int = 1,
@@ -41,21 +55,33 @@ def build_cnn(
     pool_size: int = 4,
     dense_units: int = 16,
     dropout: float = 0.0,
+    strands: str = "forward",
+    strand_reduce: str = "max",
     seed: int | None = None,
 ):
     """Build a 1D convolutional network over one-hot sequences.
 
     ``n_conv_layers`` blocks of ``Conv1D(filters, kernel_size)``; between two
     blocks a ``MaxPooling1D(pool_size)``; after the last one the ``pooling``
-    step, then ``Dense(dense_units, relu)``, ``Dropout(dropout)`` and a softmax
-    over the classes.  The model is returned uncompiled.
+    step, then ``Dense(dense_units, relu)``, ``Dropout(dropout)`` and an
+    output layer of ``n_outputs`` units: a softmax over classes, sigmoids
+    (one independent probability per label) or linear (regression).  With
+    ``strands="both"`` the same layers up to the pooling step also read the
+    reverse complement of each sequence, and the two strands' pooled features
+    are combined by ``strand_reduce`` (a symmetric function), so a sequence
+    and its reverse complement get the same output.  The model is returned
+    uncompiled.
 
     Parameters
     ----------
     input_shape : tuple of int (L, C)
         Sequence length and channels (4 for one-hot DNA).
-    n_classes : int
-        Number of output classes (2 or more); the output is a softmax.
+    n_outputs : int
+        Units of the output layer: the number of classes for a softmax (2 or
+        more), of labels for sigmoids, of targets for a linear output.
+    output : {"softmax", "sigmoid", "linear", "exponential"}, default="softmax"
+        Activation of the output layer (exponential: positive rates, for a
+        Poisson loss).
     filters : int, default=64
         Convolution filters per layer.
     kernel_size : int, default=19
@@ -76,6 +102,11 @@ def build_cnn(
         Units of the hidden dense layer (ReLU); 0 leaves it out.
     dropout : float, default=0.0
         Dropout rate before the output layer.
+    strands : {"forward", "both"}, default="forward"
+        ``"both"``: the convolutions and pooling (shared weights) scan the
+        sequence and its reverse complement; needs 4 channels (A, C, G, T).
+    strand_reduce : {"max", "mean"}, default="max"
+        How the two strands' pooled features combine with ``strands="both"``.
     seed : int or None, default=None
         Seed of the network's own random draws: each convolution and dense
         kernel initializer and the dropout layer get a seed derived from it,
@@ -87,7 +118,7 @@ def build_cnn(
     -------
     model : keras.Model
         The uncompiled network, input ``(None, L, C)``, output
-        ``(None, n_classes)``.
+        ``(None, n_outputs)``.
 
     Examples
     --------
@@ -100,12 +131,23 @@ def build_cnn(
     >>> same = build_cnn((50, 4), 2, seed=0), build_cnn((50, 4), 2, seed=0)
     >>> all((a == b).all() for a, b in zip(*(m.get_weights() for m in same)))
     True
+
+    Both strands, one linear output: a sequence and its reverse complement
+    score the same.
+
+    >>> import numpy as np
+    >>> model = build_cnn((50, 4), 1, output="linear", strands="both", seed=0)
+    >>> x = np.eye(4, dtype="float32")[np.random.default_rng(0).integers(0, 4, 50)]
+    >>> forward, reverse = model.predict(np.stack([x, x[::-1, ::-1]]), verbose=0)
+    >>> bool(np.allclose(forward, reverse, atol=1e-6))
+    True
     """
     import keras
 
     _check_architecture(
         input_shape,
-        n_classes,
+        n_outputs,
+        output=output,
         filters=filters,
         kernel_size=kernel_size,
         n_conv_layers=n_conv_layers,
@@ -113,6 +155,8 @@ def build_cnn(
         pool_size=pool_size,
         dense_units=dense_units,
         dropout=dropout,
+        strands=strands,
+        strand_reduce=strand_reduce,
     )
     if seed is not None:
         check_int(seed, "seed", low=0, high=2**32 - 1)
@@ -124,11 +168,11 @@ def build_cnn(
     def kernel():  # a seeded initializer each (one instance per layer)
         return keras.initializers.GlorotUniform(seed=next(seeds))
 
-    stack = [keras.Input(shape=tuple(int(d) for d in input_shape))]
+    scan = []  # the layers that read one strand, shared by both
     for i in range(n_conv_layers):
         if i:
-            stack.append(layers.MaxPooling1D(pool_size))
-        stack.append(
+            scan.append(layers.MaxPooling1D(pool_size))
+        scan.append(
             layers.Conv1D(
                 filters,
                 kernel_size,
@@ -136,22 +180,68 @@ def build_cnn(
                 kernel_initializer=kernel(),
             )
         )
-    stack += {
+    scan += {
         "global_max": [layers.GlobalMaxPooling1D()],
         "global_average": [layers.GlobalAveragePooling1D()],
         "max": [layers.MaxPooling1D(pool_size), layers.Flatten()],
         "none": [layers.Flatten()],
     }[pooling]
+    head = []
     if dense_units:
-        stack.append(
+        head.append(
             layers.Dense(dense_units, activation="relu", kernel_initializer=kernel())
         )
     if dropout:
-        stack.append(layers.Dropout(dropout, seed=next(seeds)))
-    stack.append(
-        layers.Dense(n_classes, activation="softmax", kernel_initializer=kernel())
+        head.append(layers.Dropout(dropout, seed=next(seeds)))
+    head.append(
+        layers.Dense(int(n_outputs), activation=output, kernel_initializer=kernel())
     )
-    return keras.Sequential(stack, name="dnacnn")
+    inputs = keras.Input(shape=tuple(int(d) for d in input_shape))
+    if strands == "forward":
+        return keras.Sequential([inputs, *scan, *head], name="dnacnn")
+
+    def read(x):
+        for layer in scan:
+            x = layer(x)
+        return x
+
+    # the forward strand is the shared layers' first call (first_conv's output)
+    forward = read(inputs)
+    reverse = read(_reverse_complement_layer()()(inputs))
+    combine = {"max": layers.Maximum, "mean": layers.Average}[strand_reduce]
+    x = combine(name="strands")([forward, reverse])
+    for layer in head:
+        x = layer(x)
+    return keras.Model(inputs, x, name="dnacnn")
+
+
+@functools.cache
+def _reverse_complement_layer():
+    """The Keras layer class reversing positions and channels (A<->T, C<->G)."""
+    import keras
+
+    @keras.saving.register_keras_serializable(package="dnacnn")
+    class ReverseComplement(keras.layers.Layer):
+        """The reverse complement of one-hot ``(n, L, 4)`` sequences (A, C, G, T).
+
+        Reversing the channel order A, C, G, T gives T, G, C, A: the
+        complement of each base, so both axes are reversed.
+        """
+
+        def call(self, x):
+            return keras.ops.flip(x, axis=(1, 2))
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    return ReverseComplement
+
+
+def __getattr__(name):  # ReverseComplement needs Keras: defined when first asked
+    if name == "ReverseComplement":
+        globals()[name] = cls = _reverse_complement_layer()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _layer_seeds(seed):
@@ -169,8 +259,9 @@ def _layer_seeds(seed):
 
 def _check_architecture(
     input_shape,
-    n_classes,
+    n_outputs,
     *,
+    output,
     filters,
     kernel_size,
     n_conv_layers,
@@ -178,6 +269,8 @@ def _check_architecture(
     pool_size,
     dense_units,
     dropout,
+    strands,
+    strand_reduce,
 ) -> None:
     """Raise a clear error for parameters Keras would reject obscurely.
 
@@ -189,10 +282,19 @@ def _check_architecture(
         ("n_conv_layers", n_conv_layers, 1),
         ("pool_size", pool_size, 1),
         ("dense_units", dense_units, 0),
-        ("n_classes", n_classes, 2),
+        ("n_outputs", n_outputs, 2 if output == "softmax" else 1),
     ):
         check_int(value, name, low=low)
+    check_choice(output, "output", OUTPUTS)
     check_choice(pooling, "pooling", POOLINGS)
+    check_choice(strands, "strands", STRANDS)
+    check_choice(strand_reduce, "strand_reduce", STRAND_REDUCTIONS)
+    if strands == "both" and input_shape[1] != 4:
+        raise ValueError(
+            f"strands='both' reads the reverse complement of one-hot DNA of 4 "
+            f"channels (A, C, G, T), but the input has {input_shape[1]} channels "
+            "per position; use strands='forward'."
+        )
     check_real(dropout, "dropout", low=0, high=1, closed="left")
     length = input_shape[0]
     for i in range(n_conv_layers):

@@ -110,17 +110,18 @@ def _steps(model):
     """(pipeline params or None, encoder or None, encoder name, classifier, name)."""
     from sklearn.pipeline import Pipeline
 
-    from .estimators import DNACNNClassifier
+    from .estimators import DNACNNClassifier, DNACNNRegressor
     from .preprocessing import DNAOneHotTransformer
 
-    if isinstance(model, DNACNNClassifier):
+    networks = (DNACNNClassifier, DNACNNRegressor)
+    if isinstance(model, networks):
         return None, None, None, model, None
     if isinstance(model, Pipeline):
         kinds = [type(step).__name__ for _, step in model.steps]
         if (
             len(model.steps) == 2
             and isinstance(model.steps[0][1], DNAOneHotTransformer)
-            and isinstance(model.steps[1][1], DNACNNClassifier)
+            and isinstance(model.steps[1][1], networks)
         ):
             params = model.get_params(deep=False)
             if params.get("memory") is not None:
@@ -131,31 +132,50 @@ def _steps(model):
         raise _Unsavable(
             f"a Pipeline of {kinds} cannot be saved in the safe format, which "
             "holds make_pipeline(DNAOneHotTransformer(), DNACNNClassifier()) "
-            "or a DNACNNClassifier alone"
+            "or a DNACNNClassifier alone (or the same with a DNACNNRegressor)"
         )
     raise _Unsavable(
         f"a {type(model).__name__} cannot be saved in the safe format, which holds "
         "make_pipeline(DNAOneHotTransformer(), DNACNNClassifier()) or a "
-        "DNACNNClassifier alone"
+        "DNACNNClassifier alone (or the same with a DNACNNRegressor)"
     )
 
 
 def _classifier_params(classifier) -> dict:
     params = classifier.get_params(deep=False)
+    kind = type(classifier).__name__
     for name in ("model", "build_fn", "callbacks"):
         if params.get(name) is not None:
-            raise _Unsavable(f"DNACNNClassifier({name}={params[name]!r})")
+            raise _Unsavable(f"{kind}({name}={params[name]!r})")
     if not isinstance(params.get("optimizer"), str):
         raise _Unsavable(
-            f"DNACNNClassifier(optimizer={params['optimizer']!r}): only an "
+            f"{kind}(optimizer={params['optimizer']!r}): only an "
             "optimizer given by name (e.g. 'adam') can be saved in the safe format"
         )
     if isinstance(params.get("random_state"), np.random.RandomState):
         raise _Unsavable(
-            "DNACNNClassifier(random_state=RandomState(...)): give an int seed "
+            f"{kind}(random_state=RandomState(...)): give an int seed "
             "to save it in the safe format"
         )
-    return {k: _encode(v, f"DNACNNClassifier({k}") for k, v in params.items()}
+    return {k: _encode(v, f"{kind}({k}") for k, v in params.items()}
+
+
+# fitted facts saved per network class (the Keras weights aside)
+_FITTED = {
+    "DNACNNClassifier": ["classes_", "target_type_", "input_shape_", "n_features_in_"],
+    "DNACNNRegressor": ["n_outputs_", "y_ndim_", "input_shape_", "n_features_in_"],
+}
+
+
+def _dummy_targets(fitted) -> np.ndarray:
+    """Targets that make ``initialize`` build the saved network's outputs."""
+    if "n_outputs_" in fitted:  # a regressor
+        shape = (2,) if fitted["y_ndim_"] == 1 else (2, fitted["n_outputs_"])
+        return np.zeros(shape, np.float32)
+    classes = fitted["classes_"]
+    if fitted.get("target_type_") == "multilabel-indicator":
+        return np.repeat([[0], [1]], len(classes), axis=1)  # each label 0 and 1
+    return classes
 
 
 def _fitted_facts(estimator, names) -> dict:
@@ -167,9 +187,11 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
 
     Parameters
     ----------
-    model : Pipeline or DNACNNClassifier
+    model : Pipeline, DNACNNClassifier or DNACNNRegressor
         A fitted ``make_pipeline(DNAOneHotTransformer(...),
-        DNACNNClassifier(...))``, or a fitted :class:`~dnacnn.DNACNNClassifier`.
+        DNACNNClassifier(...))``, or a fitted :class:`~dnacnn.DNACNNClassifier`
+        (single-label or multi-label), or the same with a
+        :class:`~dnacnn.DNACNNRegressor`.
         Parameters must be numbers, strings, lists, tuples, dicts or numpy
         dtypes: callback objects, optimizer instances, a ``model``/
         ``build_fn``, other Pipeline steps are refused (save those with
@@ -246,12 +268,10 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
         steps.append(
             {
                 "name": clf_name,
-                "class": "DNACNNClassifier",
+                "class": type(classifier).__name__,
                 "params": classifier_params,
                 "fitted": {
-                    **_fitted_facts(
-                        classifier, ["classes_", "input_shape_", "n_features_in_"]
-                    ),
+                    **_fitted_facts(classifier, _FITTED[type(classifier).__name__]),
                     "history_": _encode(history, "history_"),
                 },
             }
@@ -351,7 +371,7 @@ def load_model(path: str | os.PathLike[str]):
         )
     from sklearn.pipeline import Pipeline
 
-    from .estimators import DNACNNClassifier
+    from .estimators import DNACNNClassifier, DNACNNRegressor
     from .preprocessing import DNAOneHotTransformer
 
     with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as folder:
@@ -363,8 +383,11 @@ def load_model(path: str | os.PathLike[str]):
             raise ValueError(
                 f"{str(path)!r} is a damaged dnacnn model file: {exc}"
             ) from exc
+        cls = {"DNACNNRegressor": DNACNNRegressor}.get(
+            classifier_step.get("class"), DNACNNClassifier
+        )
         classifier = _load_classifier(
-            DNACNNClassifier, classifier_step, Path(folder) / _NETWORK, path
+            cls, classifier_step, Path(folder) / _NETWORK, path
         )
     if meta.get("pipeline") is None:
         return classifier
@@ -387,9 +410,9 @@ def _load_classifier(cls, step, network: Path, path: Path):
     # Build the network (and scikeras' encoders) for the saved classes and
     # shape, without seeding the process' random generators, then read the
     # weights: load_weights reads data only from the .keras archive.
-    classes, shape = fitted["classes_"], fitted["input_shape_"]
+    targets, shape = _dummy_targets(fitted), fitted["input_shape_"]
     classifier.set_params(random_state=None)
-    classifier.initialize(np.zeros((len(classes), *shape), np.float32), classes)
+    classifier.initialize(np.zeros((len(targets), *shape), np.float32), targets)
     classifier.set_params(random_state=params.get("random_state"))
     network_ = classifier.model_
     try:
@@ -403,7 +426,12 @@ def _load_classifier(cls, step, network: Path, path: Path):
     if (
         classifier.input_shape_ != tuple(shape)
         or classifier.n_features_in_ != fitted["n_features_in_"]
-        or list(classifier.classes_) != list(classes)
+        or any(
+            np.asarray(getattr(classifier, name)).tolist()
+            != np.asarray(fitted[name]).tolist()
+            for name in ("classes_", "n_outputs_")
+            if name in fitted
+        )
     ):
         raise ValueError(f"{str(path)!r} is a damaged dnacnn model file.")
     classifier.history_ = defaultdict(list, fitted["history_"])

@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_validate
 
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
+from dnacnn._training import holdout
 
 FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01)
 
@@ -165,14 +166,20 @@ def test_validation_split_and_early_stopping(early_stopped, motif_data):
     history = early_stopped.history_
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert 3 < len(history["val_loss"]) < 300
-    with pytest.raises(ValueError, match="validation_split"):
-        DNACNNClassifier(early_stopping=True).fit(X, y)
+    with pytest.raises(ValueError, match="set validation_fraction to a fraction"):
+        DNACNNClassifier(early_stopping=True, validation_fraction=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="alias of validation_fraction: set one"):
+        DNACNNClassifier(validation_fraction=0.2, validation_split=0.2).fit(X, y)
+    # early stopping alone holds out MLPClassifier's 0.1
+    clf = DNACNNClassifier(epochs=2, kernel_size=5, early_stopping=True).fit(X, y)
+    assert len(clf.history_["val_loss"]) == 2
 
 
 def test_early_stopping_restores_the_best_weights(early_stopped, motif_data):
     X, y = motif_data
-    held_out = int(round(len(X) * 0.75))  # Keras validates on the last 25%
-    loss = early_stopped.model_.evaluate(X[held_out:], y[held_out:], verbose=0)[0]
+    # the rows held out: drawn from random_state, stratified by class
+    _, held_out = holdout(len(X), 0.25, stratify=y, seed=0)
+    loss = early_stopped.model_.evaluate(X[held_out], y[held_out], verbose=0)[0]
     history = early_stopped.history_["val_loss"]
     assert loss == pytest.approx(min(history), rel=1e-4)
     assert loss < history[-1]  # the last epoch was worse
@@ -276,6 +283,10 @@ def test_partial_fit_with_classes_takes_a_one_class_batch(motif_data):
         ({"learning_rate": float("nan")}, "learning_rate must be a finite number"),
         ({"validation_split": float("nan")}, "validation_split must be a finite"),
         ({"validation_split": 1.0}, "validation_split == 1.0, must be < 1"),
+        ({"validation_fraction": -0.1}, "validation_fraction == -0.1, must be >= 0"),
+        ({"strands": "reverse"}, "strands must be one of 'forward', 'both'"),
+        ({"strand_reduce": "min"}, "strand_reduce must be one of 'max', 'mean'"),
+        ({"augment": "shift"}, "augment must be one of None, 'reverse_complement'"),
         ({"random_state": -1}, "random_state == -1, must be >= 0"),
         ({"random_state": 2**32}, "random_state == 4294967296"),
         ({"class_weight": "equal"}, "class_weight must be one of 'balanced'"),
@@ -302,6 +313,7 @@ def test_bad_parameter_values_raise_value_errors(motif_data, params, match):
         ({"random_state": "seed"}, "random_state must be None, an int"),
         ({"shuffle": "yes"}, "shuffle must be True or False"),
         ({"class_weight": 3}, "class_weight must be a dict"),
+        ({"class_weight": [{0: 1}, 2]}, "class_weight must be a dict"),
     ],
 )
 def test_bad_parameter_types_raise_type_errors(motif_data, params, match):

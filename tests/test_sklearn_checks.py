@@ -1,4 +1,4 @@
-"""scikit-learn's estimator checks on DNACNNClassifier.
+"""scikit-learn's estimator checks on DNACNNClassifier and DNACNNRegressor.
 
 sklearn's checks feed 2-D numeric X of a handful of features, read as
 ``(n_samples, L, 1)``: a small, fast network (kernel 1, flattened rather than
@@ -9,7 +9,7 @@ rate) keeps them quick while still learning their toy problems.
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from dnacnn import DNACNNClassifier
+from dnacnn import DNACNNClassifier, DNACNNRegressor
 
 EXPECTED_FAILED_CHECKS = {
     "check_estimator_tags_renamed": (
@@ -17,30 +17,32 @@ EXPECTED_FAILED_CHECKS = {
         "DNACNNClassifier's tags come from __sklearn_tags__."
     ),
     "check_mixin_order": (
-        "scikeras' KerasClassifier lists BaseWrapper (a BaseEstimator) before "
-        "ClassifierMixin; a subclass cannot reorder its bases."
+        "scikeras' KerasClassifier (KerasRegressor) lists BaseWrapper (a "
+        "BaseEstimator) before ClassifierMixin (RegressorMixin); a subclass "
+        "cannot reorder its bases."
     ),
     "check_sample_weight_equivalence_on_dense_data": (
         "mini-batch SGD with shuffling visits repeated samples in other batches "
-        "than weighted ones, so fits differ, as for sklearn's SGDClassifier."
+        "than weighted ones, so fits differ, as for sklearn's SGDClassifier "
+        "and SGDRegressor."
     ),
 }
 
 
+FAST = dict(kernel_size=1, filters=8, pooling="none", epochs=20, learning_rate=0.01)
+
+
 def fast_classifier():
-    return DNACNNClassifier(
-        kernel_size=1,
-        filters=8,
-        pooling="none",
-        epochs=20,
-        learning_rate=0.01,
-        random_state=0,
-    )
+    return DNACNNClassifier(**FAST, random_state=0)
+
+
+def fast_regressor():
+    return DNACNNRegressor(**FAST, random_state=0)
 
 
 @pytest.mark.slow
 @parametrize_with_checks(
-    [fast_classifier()],
+    [fast_classifier(), fast_regressor()],
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_compatible(estimator, check):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import interpret
-from .._fitted import resolve, target_indices
+from .._fitted import resolve, target_members
 from .._sequences import as_sequence_array
 from .._validation import check_choice, check_int, check_real
 from ..models import first_conv
@@ -64,17 +64,6 @@ def _check_acgt(X_model) -> None:
         )
 
 
-def _target_label(classifier, target):
-    """The class whose motif is wanted: interpret's check; required beyond 2."""
-    classes = np.asarray(classifier.classes_).tolist()
-    if target is None and len(classes) != 2:
-        raise ValueError(
-            f"target is required with {len(classes)} classes; pass one of {classes!r}."
-        )
-    [index] = target_indices(classifier, [None], target)  # one dummy sample
-    return classes[index]
-
-
 def discover_motif(
     estimator,
     X,
@@ -103,9 +92,13 @@ def discover_motif(
     width : int or None, default=None
         Width of the motif.  None finds it: the wide alignment is cut down to
         its informative block (see Notes).
-    target : class label or None, default=None
+    target : class label, output index or None, default=None
         The class whose motif is wanted; by default the positive class
-        ``classes_[1]`` of a binary classifier (required otherwise).
+        ``classes_[1]`` of a binary classifier (required otherwise).  For
+        multi-label classification, the label's index (the sequences
+        predicted to carry it are used); for a regressor, the output's index
+        (the quarter of sequences predicted highest are used; None for a
+        single target).
     method : {"gradient", "gradient_x_input", "integrated_gradients"}, \
 default="gradient_x_input"
         The attribution of :func:`dnacnn.interpret.saliency`.
@@ -221,13 +214,10 @@ default="gradient_x_input"
     strings = resolved.sequences is not None
     if not strings:
         _check_acgt(X_model)
-    target = _target_label(classifier, target)
-
-    predicted = np.asarray(classifier.predict(X_model))
-    used = np.flatnonzero(predicted == target)
+    used, target = target_members(classifier, X_model, target)
     if used.size == 0:
         raise ValueError(
-            f"The estimator predicts none of the {len(predicted)} sequences of X "
+            f"The estimator predicts none of the {len(X_model)} sequences of X "
             f"as target={target!r}; discover_motif needs sequences of that class "
             "(pass more data, or another target)."
         )

@@ -1,0 +1,82 @@
+"""The genome commands a user types: ``fit --bed`` and ``variants``."""
+
+import subprocess
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyfaidx", reason="the genome extra (pyfaidx) is not installed")
+
+from genome_data import make_genome, plant, write_bed, write_fasta  # noqa: E402
+
+
+def dnacnn(*args, cwd):
+    return subprocess.run(
+        ["dnacnn", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["s.txt", "l.txt", "--bed", "p.bed", "--genome", "g.fa"], "not both"),
+        (["--bed", "p.bed"], "--bed needs --genome"),
+        (["s.txt", "l.txt", "--genome", "g.fa"], "--genome go with --bed"),
+        ([], "fit needs SEQUENCES and LABELS files, or --bed"),
+        (["--bed", "missing.bed", "--genome", "g.fa"], "--bed file not found"),
+        (["--bed", "p.bed", "--genome", "g.fa", "--task", "regression"], "--task"),
+    ],
+)
+def test_fit_refuses_inconsistent_inputs(tmp_path, args, message):
+    out = dnacnn("fit", *args, "--out", "m.dnacnn", cwd=tmp_path)
+    assert out.returncode == 1
+    assert message in out.stderr
+    assert not (tmp_path / "m.dnacnn").exists()
+
+
+@pytest.mark.slow
+def test_fit_from_peaks_then_score_a_vcf(tmp_path):
+    genome, peaks = plant(make_genome(random_state=5), 8, random_state=5)
+    write_fasta(genome, tmp_path / "genome.fa")
+    write_bed(peaks, tmp_path / "peaks.narrowPeak", narrow=True)
+    fit = dnacnn(
+        "fit",
+        "--bed",
+        "peaks.narrowPeak",
+        "--genome",
+        "genome.fa",
+        "--background",
+        "shuffle",
+        "--length",
+        60,
+        "--epochs",
+        3,
+        "--quiet",
+        "--out",
+        "model.dnacnn",
+        cwd=tmp_path,
+    )
+    assert fit.returncode == 0, fit.stderr
+    assert "fitted on 64 sequences" in fit.stdout
+    ref = genome["chr1"][999]
+    (tmp_path / "v.vcf").write_text(
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\n"
+        f"chr1\t1000\tv1\t{ref}\tA,C\nchr2\t50\tv2\tN\t<INS>\n"
+    )
+    out = dnacnn(
+        "variants",
+        "model.dnacnn",
+        "v.vcf",
+        "--genome",
+        "genome.fa",
+        "--out",
+        "scores.tsv",
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "skipped 1 allele" in out.stderr
+    scores = pd.read_csv(tmp_path / "scores.tsv", sep="\t")
+    assert scores["alt"].tolist() == ["A", "C"]
+    assert {"effect_0", "effect_1", "logit_ref_1"} <= set(scores.columns)
+    if ref in ("A", "C"):  # the allele the genome has changes nothing
+        assert scores.loc[scores.alt == ref, "effect_1"].abs().max() < 1e-5
