@@ -77,7 +77,10 @@ for i, motif in enumerate(motifs):
     )
     fig.savefig(out / f"motif_{i}.png", dpi=80)
     plt.close(fig)
-    images.append(f".. image:: motif_{i}.png\n   :alt: {motif.name} and its match\n")
+    images.append(
+        f".. image:: /generated/named_motifs/motif_{i}.png\n"
+        f"   :alt: {motif.name} and its best match\n"
+    )
 (out / "figures.rst").write_text("\n".join(images))
 
 # one bound sequence: gradient x input, plain and centred
