@@ -167,6 +167,11 @@ def discover_motifs(
 
     Examples
     --------
+    TF-MoDISco's clustering takes about a minute here, too long for a
+    doctest: the lines it runs are marked to be skipped, and
+    ``tests/test_motifs_named.py`` runs the same steps on two planted JASPAR
+    motifs.
+
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer
     >>> from dnacnn import make_motif_dataset
