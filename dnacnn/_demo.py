@@ -22,6 +22,7 @@ DEMO_FILES = matches(
     r"confusion_matrix\.png",
     r"saliency\.png",
     r"motif_logo\.png",
+    r"named_motif_\d+\.png",
     r"motif\.meme",
     r"report\.(md|html)",
 )
@@ -94,11 +95,13 @@ def run_demo(
     quiet: bool,
     positive=None,
     overwrite: bool = False,
+    name_motifs: bool = False,
 ) -> dict:
     """Run the demo, write its files to ``out``; return the numbers it reports.
 
     ``out`` must be new or empty unless ``overwrite``, which replaces the
-    files of an earlier demo only.
+    files of an earlier demo only.  ``name_motifs`` adds every motif with
+    its best JASPAR match (extra ``dnacnn[motifs]``).
     """
     from sklearn.metrics import confusion_matrix
     from sklearn.model_selection import train_test_split
@@ -167,6 +170,8 @@ def run_demo(
     )
 
     figures = _figures(out, model, matrix, classes, X[example], scores, span, motif)
+    if name_motifs:
+        figures.update(_named(model, X[train_pos], positive, out, motif, say))
     result = {
         "data": about,
         "n_train": len(i_train),
@@ -191,6 +196,18 @@ def run_demo(
     )
     print(_summary(result, out))
     return result
+
+
+def _named(model, X, positive, out, motif, say) -> dict:
+    """Every motif, named against JASPAR (printed); their logo figures."""
+    from ._named import format_table, named_motifs
+
+    rows, written = named_motifs(model, X, target=positive, out=out, fallback=motif)
+    say(format_table(rows))
+    return {
+        f"motif {row[0]} and its best JASPAR match": path
+        for row, path in zip(rows, written, strict=True)
+    }
 
 
 def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict:

@@ -35,6 +35,7 @@ from ._io import (
     save_figure,
     save_model_file,
 )
+from ._named import NAMED, add_name_motifs_argument, check_extra, explain_named
 
 __all__ = ["classifier_defaults", "main", "methods", "saliency_defaults"]
 
@@ -44,7 +45,7 @@ _SECURITY = (
     "default format (.dnacnn) hold data only and load without running code."
 )
 EXPLAIN_FILES = matches(
-    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png"
+    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png", NAMED
 )
 
 
@@ -212,6 +213,7 @@ def cmd_explain(args) -> None:
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
 
+    check_extra(args)
     out = Path(args.out)
     earlier = output_folder(
         out, owns=EXPLAIN_FILES, overwrite=args.overwrite, command="explain"
@@ -249,6 +251,7 @@ def cmd_explain(args) -> None:
     with atomic_path(out / "motif.meme") as temp:
         write_meme([motif], temp)
     _logo_figure(motif, out / "motif_logo.png")
+    written += explain_named(args, model, sequences, out, motif)
     remove_stale(earlier, [*written, out / "motif.meme", out / "motif_logo.png"])
     print(
         f"{message}; {len(figures)} figures; discovered motif {motif.consensus} "
@@ -290,6 +293,7 @@ def _logo_figure(motif, path) -> None:
 def cmd_demo(args) -> None:
     from ._demo import run_demo
 
+    check_extra(args)
     run_demo(
         data=args.data,
         out=Path(args.out),
@@ -298,6 +302,7 @@ def cmd_demo(args) -> None:
         quiet=args.quiet,
         positive=args.positive,
         overwrite=args.overwrite,
+        name_motifs=args.name_motifs,
     )
 
 
@@ -485,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="saliency figures for the first N sequences (default: 5)",
     )
+    add_name_motifs_argument(p)
     p.set_defaults(func=cmd_explain)
     add_variants_parser(sub, _SECURITY)
 
@@ -544,6 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
+    add_name_motifs_argument(p)
     p.set_defaults(func=cmd_demo)
     return parser
 

@@ -37,6 +37,7 @@ def saliency(
     reduce: str | None = "sum",
     clip: bool = False,
     output: str = "probability",
+    center: bool = False,
     baseline=None,
     steps: int = 50,
     batch_size: int = 512,
@@ -76,6 +77,10 @@ default="gradient_x_input"
     output : {"probability", "logit"}, default="probability"
         Explain the softmax (or sigmoid) probability or the logit before it;
         for a regressor both are its output (the log rate for Poisson).
+    center : bool, default=False
+        Subtract from the gradient at each position its mean over the
+        channels, before it is multiplied by the input (the correction of
+        Majdandzic et al., 2023; see Notes).
     baseline : None, "uniform" or array-like of shape (L, C), default=None
         Integrated gradients' starting point: all zeros (no base), 0.25
         everywhere, or an array.
@@ -108,6 +113,19 @@ default="gradient_x_input"
     --------
     in_silico_mutagenesis : Effects of every single-base substitution.
 
+    Notes
+    -----
+    ``center=True`` is the correction of Majdandzic et al. (2023),
+    "Correcting gradient-based interpretations of deep neural networks for
+    genomics", Genome Biology 24:109.  A one-hot base lies on the simplex
+    (its channels sum to 1), so the part of the gradient common to the four
+    channels of a position points off the simplex, where no sequence lies:
+    it is noise, and it shifts every base's score at that position alike.
+    Centring removes it.  ``method="gradient", reduce=None, center=True``
+    gives the hypothetical contribution of every base that TF-MoDISco reads
+    (:func:`dnacnn.motifs.discover_motifs`); with ``"gradient_x_input"`` a
+    base's score becomes its gradient minus the position's mean gradient.
+
     Examples
     --------
     >>> from sklearn.pipeline import make_pipeline
@@ -131,8 +149,11 @@ default="gradient_x_input"
     if method == "integrated_gradients":
         check_int(steps, "steps", low=1)
     check_int(batch_size, "batch_size", low=1)
-    if not isinstance(clip, bool | np.bool_):
-        raise TypeError(f"clip must be a bool, got {type(clip).__name__} {clip!r}.")
+    for flag, value in (("clip", clip), ("center", center)):
+        if not isinstance(value, bool | np.bool_):
+            raise TypeError(
+                f"{flag} must be a bool, got {type(value).__name__} {value!r}."
+            )
     resolved = resolve(estimator, X)
     X_model = resolved.X
     targets = target_indices(resolved.network, X_model, target)
@@ -145,9 +166,13 @@ default="gradient_x_input"
             scores += _batched(
                 gradient, start + alpha * (X_model - start), targets, batch_size
             )
+        if center:
+            scores -= scores.mean(axis=-1, keepdims=True)
         scores *= (X_model - start) / steps
     else:
         scores = _batched(gradient, X_model, targets, batch_size)
+        if center:
+            scores -= scores.mean(axis=-1, keepdims=True)
         if method == "gradient_x_input":
             scores *= X_model
     if reduce == "sum":

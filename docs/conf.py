@@ -49,5 +49,25 @@ def _run_tutorial(app):
     )
 
 
+# "From a model to named motifs" comes from running docs/named_motifs.py.
+def _run_named_motifs(app):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    subprocess.run(
+        [
+            sys.executable,
+            str(here / "named_motifs.py"),
+            str(here / "generated" / "named_motifs"),
+        ],
+        check=True,
+        env=dict(os.environ, MPLBACKEND="Agg"),
+    )
+
+
 def setup(app):
     app.connect("builder-inited", _run_tutorial)
+    app.connect("builder-inited", _run_named_motifs)

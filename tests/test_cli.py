@@ -46,10 +46,11 @@ def test_installed_command_and_help():
             "--random-state",
             "--positive",
             "--quiet",
+            "--name-motifs",
         ],
         "fit": ["--out", "--length", "--epochs", "--kernel-size", "--learning-rate"],
         "predict": ["--proba", "--output"],
-        "explain": ["--out", "--method", "--target", "--n-figures"],
+        "explain": ["--out", "--method", "--target", "--n-figures", "--name-motifs"],
     }
     for command, names in options.items():
         text = run(command, "--help").stdout

@@ -7,21 +7,37 @@ aligning the windows its saliency points at; :func:`filter_motifs` turns
 every first-layer convolution filter into the motif of the windows that
 activate it (as DeepBind and Basset do).  :func:`to_meme`,
 :func:`write_meme` and :func:`read_meme` exchange motifs with the MEME Suite
-(FIMO, Tomtom, ...) in its minimal motif format.
+(FIMO, Tomtom, ...) in its minimal motif format.  :func:`discover_motifs`
+finds every motif a model learned (TF-MoDISco on its attributions), and
+:func:`annotate_motifs` names them (TomTom against JASPAR or a MEME file);
+both need the extra ``dnacnn[motifs]``.
 
 The package is split by role: ``_motif`` (the type) over ``_scan``
 (vectorized scanning), ``_discover`` (motifs from a model), and ``_meme``
-(files) over ``_meme_text`` (the format as text).
+(files) over ``_meme_text`` (the format as text); ``_modisco`` (TF-MoDISco)
+and ``_annotate`` (TomTom, JASPAR) over them.
 """
 
+from ._annotate import (
+    JASPAR_RELEASE,
+    MotifDatabase,
+    annotate_motifs,
+    load_motif_database,
+)
 from ._discover import discover_motif, filter_motifs
 from ._meme import read_meme, to_meme, write_meme
+from ._modisco import discover_motifs
 from ._motif import Motif
 
 __all__ = [
+    "JASPAR_RELEASE",
     "Motif",
+    "MotifDatabase",
+    "annotate_motifs",
     "discover_motif",
+    "discover_motifs",
     "filter_motifs",
+    "load_motif_database",
     "read_meme",
     "to_meme",
     "write_meme",

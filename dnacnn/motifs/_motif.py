@@ -136,6 +136,9 @@ class Motif:
     pseudocount : float, default=0.1
         Added to the counts of :attr:`pwm`, spread over the bases by the
         background (MEME Suite's convention, as FIMO's ``--motif-pseudo``).
+    sign : {1, -1} or None, default=None
+        For a motif found in a model's attributions: +1 when its sites push
+        the prediction up, -1 when they push it down; None when unknown.
 
     Attributes
     ----------
@@ -152,6 +155,8 @@ class Motif:
         Background frequencies.
     pseudocount : float
         The pseudocount of :attr:`pwm`.
+    sign : int or None
+        The sign of the motif's contribution, as given.
 
     See Also
     --------
@@ -184,6 +189,7 @@ class Motif:
         sites=None,
         background=None,
         pseudocount: float = 0.1,
+        sign: int | None = None,
     ):
         counts = _check_matrix(counts)
         counts.flags.writeable = False
@@ -192,6 +198,9 @@ class Motif:
         self.background = _check_background(background)
         self.pseudocount = check_real(pseudocount, "pseudocount", low=0.0)
         self.sites = _as_sites(sites, counts.shape[0])
+        if sign is not None and (isinstance(sign, bool) or sign not in (1, -1)):
+            raise ValueError(f"sign must be 1, -1 or None, got {sign!r}.")
+        self.sign = None if sign is None else int(sign)
 
     @classmethod
     def from_sequences(cls, sequences, **kwargs) -> Motif:
@@ -243,6 +252,13 @@ class Motif:
             return len(self.sites)
         total = float(self.counts.sum(axis=1).max())
         return round(total) if abs(total - round(total)) < 1e-9 * total else total
+
+    @property
+    def n_sequences(self) -> int | None:
+        """Number of distinct sequences holding a site; None without sites."""
+        if self.sites is None:
+            return None
+        return int(np.unique(self.sites["sequence"]).size)
 
     @property
     def pfm(self) -> np.ndarray:
@@ -299,6 +315,7 @@ class Motif:
             "name": self.name,
             "background": self.background,
             "pseudocount": self.pseudocount,
+            "sign": self.sign,
             "sites": sites,
             **changes,
         }
