@@ -177,7 +177,7 @@ def discover_motifs(
     >>> from dnacnn import make_motif_dataset
     >>> from dnacnn.motifs import discover_motifs
     >>> X, y, _ = make_motif_dataset(600, 50, random_state=0)
-    >>> model = make_pipeline(
+    >>> model = make_pipeline(  # doctest: +SKIP
     ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
     ... ).fit(X, y)
     >>> motifs = discover_motifs(model, X, n_leiden_runs=2)  # doctest: +SKIP
