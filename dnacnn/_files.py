@@ -4,17 +4,19 @@ Every file dnacnn writes goes to a temporary file in the destination's folder
 first and replaces the destination with :func:`os.replace` only once it is
 complete, as :func:`dnacnn.fetch_primer` does with downloads: a full disk, a
 file-size limit, an exception or Ctrl-C leave the old file as it was.
+:func:`error_message` says in one sentence why a file could not be used.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write", "check_writable"]
+__all__ = ["atomic_path", "atomic_write", "check_writable", "error_message"]
 
 
 @contextlib.contextmanager
@@ -82,3 +84,22 @@ def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Pat
     if path.exists() and not os.access(path, os.W_OK):
         raise OSError(f"cannot write the {what} {str(path)!r}: it is read-only.")
     return path
+
+
+def error_message(exc: BaseException) -> str:
+    """One sentence for an error; an ``OSError`` without its ``[Errno N]``."""
+    if not isinstance(exc, OSError) or exc.strerror is None:
+        return str(exc)
+    reasons = {
+        errno.EEXIST: "a file is in the way of a folder",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EISDIR: "it is a folder; give a file name",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOSPC: "the disk is full",
+        errno.EFBIG: "the file is larger than this system allows",
+        errno.EROFS: "the file system is read-only",
+    }
+    reason = reasons.get(exc.errno, exc.strerror.lower())
+    where = f" {str(exc.filename)!r}" if exc.filename else ""
+    return f"cannot use{where}: {reason}."

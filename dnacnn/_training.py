@@ -6,12 +6,15 @@ seeded fit draws from its own generator, never a global one.
 
 from __future__ import annotations
 
+import gc
 import math
+import signal
+import threading
 
 import keras
 import numpy as np
 
-__all__ = ["Batches", "StopOnNaN", "holdout", "split_validation"]
+__all__ = ["Batches", "StopOnInterrupt", "StopOnNaN", "holdout", "split_validation"]
 
 
 def holdout(n_samples, fraction, *, stratify=None, seed=None):
@@ -111,4 +114,46 @@ class StopOnNaN(keras.callbacks.Callback):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(float(loss)):
             self.found = (self.epoch, batch, float(loss))
+            self.model.stop_training = True
+
+
+class StopOnInterrupt(keras.callbacks.Callback):
+    """Ctrl-C stops a fit after the current batch, then raises ``KeyboardInterrupt``.
+
+    Keras reads the batches in TensorFlow's threads; a ``KeyboardInterrupt``
+    raised in the middle of a step can abort the whole process (TensorFlow's
+    heap is freed under a running thread).  Used as a context manager around
+    the fit, in the main thread with Python's default SIGINT handler, it turns
+    the first Ctrl-C into Keras' ``stop_training`` and raises on leaving; a
+    second Ctrl-C raises at once.  Elsewhere (a worker thread, a handler of the
+    user's) it changes nothing.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.interrupted, self._previous = False, None
+
+    def __enter__(self):
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._interrupt)
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+        if self.interrupted and kind is None:
+            gc.collect()  # the unfinished data iterator, while Python can finalise it
+            raise KeyboardInterrupt
+
+    def _interrupt(self, signum, frame):
+        if self.interrupted:
+            raise KeyboardInterrupt
+        self.interrupted = True
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.interrupted:
             self.model.stop_training = True

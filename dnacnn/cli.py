@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import ast
-import errno
 import functools
 import importlib.util
 import os
 import sys
 from pathlib import Path
 
-from ._files import atomic_path, check_writable
+from ._files import atomic_path, check_writable, error_message
 from ._genome_cli import add_bed_options, add_variants_parser, labelled_from_bed
 from ._io import (
     load_model,
@@ -555,25 +554,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _message(exc: BaseException) -> str:
-    """One sentence for an error; an ``OSError`` without its ``[Errno N]``."""
-    if not isinstance(exc, OSError) or exc.strerror is None:
-        return str(exc)
-    reasons = {
-        errno.EEXIST: "a file is in the way of a folder",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.EISDIR: "it is a folder; give a file name",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.ENOSPC: "the disk is full",
-        errno.EFBIG: "the file is larger than this system allows",
-        errno.EROFS: "the file system is read-only",
-    }
-    reason = reasons.get(exc.errno, exc.strerror.lower())
-    where = f" {str(exc.filename)!r}" if exc.filename else ""
-    return f"cannot use{where}: {reason}."
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the ``dnacnn`` command; return its exit status."""
     parser = build_parser()
@@ -588,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as exc:
         if os.environ.get("DNACNN_DEBUG"):
             raise
-        print(f"dnacnn {args.command}: error: {_message(exc)}", file=sys.stderr)
+        print(f"dnacnn {args.command}: error: {error_message(exc)}", file=sys.stderr)
         return 1
     return 0
 

@@ -384,9 +384,9 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(small_data):
         _, stderr = process.communicate(timeout=120)
     finally:
         process.kill()
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr[-2000:]
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1] == "dnacnn fit: interrupted"
+    assert stderr.strip().splitlines()[-1] == "dnacnn fit: interrupted", stderr[-3000:]
     assert old.read_bytes() == b"a good model from yesterday"
     assert sorted(p.name for p in small_data.iterdir()) == [
         "labels.txt",

@@ -354,6 +354,32 @@ def test_a_diverged_fit_raises_instead_of_predicting_class_0(motif_data):
         clf.predict(X)
 
 
+def test_ctrl_c_stops_after_the_batch_and_raises(motif_data):
+    import os
+    import signal
+
+    import keras
+
+    X, y = motif_data
+    batches, ended = [], []
+
+    def press_ctrl_c(batch, logs):
+        batches.append(batch)
+        if batch == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    callback = keras.callbacks.LambdaCallback(
+        on_train_batch_end=press_ctrl_c,
+        on_train_end=lambda logs: ended.append(True),  # CSVLogger closes its file
+    )
+    clf = DNACNNClassifier(epochs=50, batch_size=16, callbacks=[callback])
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert batches == [0, 1, 2]  # stopped after the batch it was pressed in
+    assert ended == [True]  # Keras' fit ended: callbacks and data threads closed
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 # ------------------------------------------------------------------ input
 def test_input_dtypes_and_2d_input(fitted, motif_data):
     X, y = motif_data

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .._training import Batches, StopOnNaN, split_validation
+from .._training import Batches, StopOnInterrupt, StopOnNaN, split_validation
 from .._validation import check_choice, check_int, check_onehot, check_real
 from ..models import ARCHITECTURE_PARAMS, build_cnn
 
@@ -363,9 +363,9 @@ class DNACNNBase:
             else None,
             augment=self.augment,
         )
-        diverged = StopOnNaN()
+        diverged, interrupt = StopOnNaN(), StopOnInterrupt()
         callbacks = self._fit_callbacks
-        self._fit_callbacks = [*callbacks, diverged]
+        self._fit_callbacks = [*callbacks, diverged, interrupt]
         if self.early_stopping:
             self._fit_callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -375,19 +375,20 @@ class DNACNNBase:
                 )
             )
         try:
-            super()._fit_keras_model(
-                batches,
-                None,
-                sample_weight=None,
-                warm_start=warm_start,
-                epochs=epochs,
-                initial_epoch=initial_epoch,
-                batch_size=int(batch_size),  # Keras validates in batches of it
-                validation_split=0.0,
-                shuffle=False,
-                validation_data=validation_data,
-                **kwargs,
-            )
+            with interrupt:  # Ctrl-C: stop after the batch, then raise
+                super()._fit_keras_model(
+                    batches,
+                    None,
+                    sample_weight=None,
+                    warm_start=warm_start,
+                    epochs=epochs,
+                    initial_epoch=initial_epoch,
+                    batch_size=int(batch_size),  # Keras validates in batches of it
+                    validation_split=0.0,
+                    shuffle=False,
+                    validation_data=validation_data,
+                    **kwargs,
+                )
         finally:
             self._fit_callbacks = callbacks
         if diverged.found is not None:
