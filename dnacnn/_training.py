@@ -14,7 +14,7 @@ import threading
 import keras
 import numpy as np
 
-__all__ = ["Batches", "StopOnInterrupt", "StopOnNaN", "holdout", "split_validation"]
+__all__ = ["Batches", "StopOnInterrupt", "StopOnNaN", "holdout"]
 
 
 def holdout(n_samples, fraction, *, stratify=None, seed=None):
@@ -49,44 +49,37 @@ def holdout(n_samples, fraction, *, stratify=None, seed=None):
     return np.sort(train), np.sort(validation)
 
 
-def split_validation(X, y, sample_weight, fraction, *, stratify=None, seed=None):
-    """``(X, y, sample_weight)`` of training, and Keras' ``validation_data``.
-
-    The validation rows are drawn by :func:`holdout`, not taken from the end
-    (Keras' ``validation_split``), so that sorted data is split fairly.
-    """
-    train, held = holdout(len(X), fraction, stratify=stratify, seed=seed)
-    weights = None if sample_weight is None else sample_weight[train]
-    validation = (X[held], y[held])
-    if sample_weight is not None:
-        validation += (sample_weight[held],)
-    return X[train], y[train], weights, validation
-
-
 class Batches(keras.utils.PyDataset):
-    """The training mini-batches, in a new order drawn from ``rng`` each pass.
+    """Mini-batches of ``X[rows]``, in a new order drawn from ``rng`` each pass.
 
     Keras reads one pass in order, from one thread, and may start reading the
     next before ``on_epoch_begin`` runs; so a pass is whatever starts at
     batch 0, and the order is drawn there.  ``rng=None`` keeps the rows' order.
-    ``augment="reverse_complement"`` adds each batch's reverse complements.
+    ``rows`` (default: all) are indices into ``X``: a hold-out leaves ``X``
+    as it is, and only one batch at a time is copied (and cast by Keras), so a
+    uint8 one-hot array is never converted whole.  With ``y=None`` a batch is
+    ``X`` alone, for ``predict``.  ``augment="reverse_complement"`` adds each
+    batch's reverse complements.
     """
 
-    def __init__(self, X, y, sample_weight, batch_size, *, rng, augment=None):
+    def __init__(
+        self, X, y, sample_weight, batch_size, *, rng, augment=None, rows=None
+    ):
         super().__init__()  # one worker, no multiprocessing: batches in order
         self.X, self.y, self.sample_weight = X, y, sample_weight
-        self.batch_size, self.rng, self.order = batch_size, rng, None
-        self.augment = augment
+        self.batch_size, self.rng, self.augment = batch_size, rng, augment
+        self.rows = np.arange(len(X)) if rows is None else np.asarray(rows)
+        self.order = self.rows
 
     def __len__(self):
-        return math.ceil(len(self.X) / self.batch_size)
+        return math.ceil(len(self.rows) / self.batch_size)
 
     def __getitem__(self, index):
         if index == 0 and self.rng is not None:
-            self.order = self.rng.permutation(len(self.X))
-        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
-        if self.order is not None:
-            rows = self.order[rows]
+            self.order = self.rng.permutation(self.rows)
+        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        if self.y is None:
+            return self.X[rows]
         batch = (self.X[rows], self.y[rows])
         if self.sample_weight is not None:
             batch += (self.sample_weight[rows],)

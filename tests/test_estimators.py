@@ -395,6 +395,20 @@ def test_input_dtypes_and_2d_input(fitted, motif_data):
     assert flat.input_shape_ == (30, 1)
 
 
+def test_a_one_hot_array_on_disk_is_read_batch_by_batch(motif_data, tmp_path):
+    X, y = motif_data
+    np.save(tmp_path / "X.npy", X.astype(np.uint8))
+    on_disk = np.load(tmp_path / "X.npy", mmap_mode="r")  # read-only memmap
+    params = dict(**FAST, random_state=0, validation_fraction=0.2, batch_size=64)
+    from_disk = DNACNNClassifier(**params).fit(on_disk, y)
+    in_memory = DNACNNClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(
+        from_disk.predict_proba(on_disk), in_memory.predict_proba(X)
+    )
+    assert from_disk.history_["val_loss"] == in_memory.history_["val_loss"]
+    assert on_disk.dtype == np.uint8 and not on_disk.flags.writeable
+
+
 def test_wrong_shapes_and_strings_get_clear_errors(fitted):
     with pytest.raises(ValueError, match=r"expecting 30 features.*length=30"):
         fitted.predict(np.zeros((2, 40, 4), np.float32))

@@ -16,9 +16,11 @@ from numbers import Integral
 
 import keras
 import numpy as np
+from scikeras._utils import route_params
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 
-from .._training import Batches, StopOnInterrupt, StopOnNaN, split_validation
+from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
 from .._validation import check_choice, check_int, check_onehot, check_real
 from ..models import ARCHITECTURE_PARAMS, build_cnn
 
@@ -342,14 +344,13 @@ class DNACNNBase:
         validation_data = kwargs.pop("validation_data", None)
         seed = self._seed()
         fraction = self._validation_fraction()
+        rows = None  # all of X; a hold-out picks rows of X, never copies it
         if fraction and validation_data is None:
-            X, y, sample_weight, validation_data = split_validation(
-                X,
-                y,
-                sample_weight,
-                fraction,
-                stratify=y if self._stratify() else None,
-                seed=seed,
+            rows, held = holdout(
+                len(X), fraction, stratify=y if self._stratify() else None, seed=seed
+            )
+            validation_data = Batches(
+                X, y, sample_weight, int(batch_size), rng=None, rows=held
             )
         # a warm-started fit continues from the optimizer's step: new orders
         step = int(keras.ops.convert_to_numpy(self.model_.optimizer.iterations))
@@ -362,6 +363,7 @@ class DNACNNBase:
             if shuffle
             else None,
             augment=self.augment,
+            rows=rows,
         )
         diverged, interrupt = StopOnNaN(), StopOnInterrupt()
         callbacks = self._fit_callbacks
@@ -393,6 +395,30 @@ class DNACNNBase:
             self._fit_callbacks = callbacks
         if diverged.found is not None:
             self._raise_diverged(*diverged.found)
+
+    # scikeras hands keras.Model.predict the whole array, which Keras turns
+    # into one tensor (for 1M x 1 kb of uint8 one-hot: 4 GiB more); Batches
+    # hands it one batch at a time.  Otherwise this is scikeras' _predict_raw.
+    def _predict_raw(self, X, **kwargs):
+        if not self.initialized_:
+            raise NotFittedError(
+                "Estimator needs to be fit before `predict` can be called"
+            )
+        X, _ = self._validate_data(X=X, y=None)
+        X = self.feature_encoder_.transform(X)
+        options = route_params(
+            self.get_params(),
+            destination="predict",
+            pass_filter=self._predict_kwargs,
+            strict=True,
+        )
+        options = {k: v for k, v in options.items() if not k.startswith("callbacks")}
+        options.update(callbacks=self._predict_callbacks, **kwargs)
+        batch_size = int(options.pop("batch_size", None) or 32)
+        batches = Batches(
+            X, None, None, len(X) if batch_size == -1 else batch_size, rng=None
+        )
+        return self.model_.predict(batches, **options)
 
     def _stratify(self) -> bool:
         """Whether the validation hold-out keeps the proportions of ``y``."""
