@@ -18,6 +18,7 @@ import keras
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from .._threads import configure_threads
 from .._training import Batches, StopOnInterrupt, StopOnNaN, split_validation
 from .._validation import check_choice, check_int, check_onehot, check_real
 from ..models import ARCHITECTURE_PARAMS, build_cnn
@@ -102,6 +103,16 @@ default="global_max"
         read, never advanced.
     verbose : int, default=0
         0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
+    n_threads : int or None, default=None
+        Threads of TensorFlow's intra-op and inter-op pools in the process
+        that fits.  None: the process's share of the cores, so that parallel
+        fits do not oversubscribe them: in a Dask worker its number of
+        threads, in a worker of ``GridSearchCV(n_jobs=k)`` (joblib's loky)
+        ``OMP_NUM_THREADS``, which joblib sets to ``cpu_count() // k``; in a
+        plain process with ``OMP_NUM_THREADS`` unset, TensorFlow's default
+        (all the cores).  TensorFlow fixes its pools at its first operation
+        in a process: set before that, at the start of ``fit``; after it, a
+        different number only warns (:class:`~dnacnn.DNACNNWarning`).
     warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
 run_eagerly
         As in scikeras' wrappers.
@@ -145,6 +156,7 @@ class DNACNNBase:
         batch_size: int = 32,
         random_state=None,
         verbose: int = 0,
+        n_threads: int | None = None,
         warm_start: bool = False,
         build_fn=None,
         validation_batch_size=None,
@@ -186,6 +198,7 @@ class DNACNNBase:
         self.patience = patience
         self.restore_best_weights = restore_best_weights
         self.validation_fraction = validation_fraction
+        self.n_threads = n_threads
 
     def __init_subclass__(cls, **kwargs):
         # A head's __init__ names its own parameters and passes the rest on:
@@ -234,6 +247,8 @@ class DNACNNBase:
         check_int(self.epochs, "epochs", low=1)
         check_int(self.batch_size, "batch_size", low=1)
         check_int(self.patience, "patience", low=0)
+        if self.n_threads is not None:
+            check_int(self.n_threads, "n_threads", low=1)
         for name in ("validation_fraction", "validation_split"):
             if getattr(self, name) is not None:
                 check_real(getattr(self, name), name, low=0, high=1, closed="left")
@@ -261,6 +276,8 @@ class DNACNNBase:
             )
         self._check_head_params()
         self._seed()
+        # fit starts here: TensorFlow's pools are sized before its first op
+        configure_threads(self.n_threads)
 
     def _check_head_params(self) -> None:
         """The head's own parameters (none here)."""
