@@ -55,8 +55,9 @@ def configure_threads(n_threads: int | None) -> int | None:
 
     Returns the number set, or None when TensorFlow's default is kept.  Once
     TensorFlow has run an operation in this process, its pools cannot change:
-    if they differ from the number asked for, a :class:`~dnacnn.DNACNNWarning`
-    says so (once per process and number) and the fit goes on with them.
+    if they differ from an ``n_threads`` given, a :class:`~dnacnn.DNACNNWarning`
+    says so (once per process and number) and the fit goes on with them (the
+    automatic share goes silently).
     """
     automatic = n_threads is None
     if automatic:
@@ -73,29 +74,25 @@ def configure_threads(n_threads: int | None) -> int | None:
         except RuntimeError:  # TensorFlow has run an operation already
             intra = threading_config.get_intra_op_parallelism_threads()
             inter = threading_config.get_inter_op_parallelism_threads()
-            if (n_threads, intra, inter) not in _warned:
+            # the automatic share is a best effort: only a number asked for warns
+            if not automatic and (n_threads, intra, inter) not in _warned:
                 _warned.add((n_threads, intra, inter))
-                _warn(n_threads, intra, inter, automatic)
+                _warn(n_threads, intra, inter)
             return None
     return n_threads
 
 
-def _warn(n_threads: int, intra: int, inter: int, automatic: bool) -> None:
-    asked = (
-        f"n_threads=None asks for {n_threads} (this process's share of the cores)"
-        if automatic
-        else f"n_threads={n_threads}"
-    )
+def _warn(n_threads: int, intra: int, inter: int) -> None:
     pools = ", ".join(
         f"{name}-op {value or 'all the cores'}"
         for name, value in (("intra", intra), ("inter", inter))
     )
     warnings.warn(
-        f"{asked}, but TensorFlow already runs in this process with thread "
-        f"pools of {pools}: it fixes them at its first operation, which came "
-        "before this fit. The fit goes on with the pools as they are. To size "
-        "them, fit in a fresh process (GridSearchCV's n_jobs, a Dask worker) or "
-        "fit this estimator before any other TensorFlow work; or call "
+        f"n_threads={n_threads}, but TensorFlow already runs in this process "
+        f"with thread pools of {pools}: it fixes them at its first operation, "
+        "which came before this fit. The fit goes on with the pools as they "
+        "are. To size them, fit in a fresh process (GridSearchCV's n_jobs, a "
+        "Dask worker) or before any other TensorFlow work, or call "
         "tf.config.threading.set_intra_op_parallelism_threads() and "
         "set_inter_op_parallelism_threads() at the start of the script.",
         DNACNNWarning,

@@ -111,8 +111,8 @@ default="global_max"
         ``OMP_NUM_THREADS``, which joblib sets to ``cpu_count() // k``; in a
         plain process with ``OMP_NUM_THREADS`` unset, TensorFlow's default
         (all the cores).  TensorFlow fixes its pools at its first operation
-        in a process: set before that, at the start of ``fit``; after it, a
-        different number only warns (:class:`~dnacnn.DNACNNWarning`).
+        in a process: set before that, at the start of ``fit``; after it, an
+        ``n_threads`` that differs only warns (:class:`~dnacnn.DNACNNWarning`).
     warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
 run_eagerly
         As in scikeras' wrappers.
