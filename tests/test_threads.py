@@ -20,8 +20,9 @@ def test_default_threads_reads_the_limit_joblib_and_dask_set(monkeypatch):
     assert default_threads() is None  # TensorFlow's default: all the cores
 
 
-def test_loky_workers_get_their_share_of_the_cores():
-    # what GridSearchCV(n_jobs=2) runs its fits in
+def test_loky_workers_get_their_share_of_the_cores(monkeypatch):
+    # what GridSearchCV(n_jobs=2) runs its fits in; joblib keeps a limit set
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     share = max(joblib.cpu_count() // 2, 1)
     with joblib.parallel_config(backend="loky", n_jobs=2):
         found = joblib.Parallel()(joblib.delayed(default_threads)() for _ in range(2))
