@@ -60,7 +60,7 @@ def run_search(setting: str, repeats: int, epochs: int) -> dict:
         from distributed import Client, LocalCluster
 
         cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, dashboard_address=None
+            n_workers=2, threads_per_worker=1, dashboard_address=":0"
         )
         client = Client(cluster)
         n_jobs = -1

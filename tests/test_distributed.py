@@ -53,7 +53,7 @@ def processes():
     """2 worker processes of 1 thread each, closed after this module's tests."""
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -78,7 +78,7 @@ def test_grid_search_on_threads_of_one_dask_worker_matches_n_jobs_1(data, in_tur
     # seeded fits run concurrently in two threads of one process
     with (
         distributed.LocalCluster(
-            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster),
     ):
