@@ -3,10 +3,11 @@
 TensorFlow fixes the size of its two thread pools (intra-op: the threads one
 operation splits its work over; inter-op: the operations run side by side) at
 its first operation in a process, and by default sizes both to all the cores.
-Two ``GridSearchCV(n_jobs=2)`` workers on 2 cores then run 4+ busy threads
-each and slow each other down.  :func:`configure_threads` sets both pools
-before that first operation, from the estimators' ``n_threads`` or, when it is
-None, from the share that the process was given (:func:`default_threads`).
+The two worker processes of ``GridSearchCV(n_jobs=2)`` on 2 cores then keep
+4 or more threads busy and slow each other down.  :func:`configure_threads`
+sets both pools before that first operation, from the estimators'
+``n_threads`` or, when it is None, from the share that the process was given
+(:func:`default_threads`).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
+from dnacnn._threads import default_threads
 
 distributed = pytest.importorskip("distributed")
 
@@ -80,8 +81,10 @@ def test_grid_search_on_threads_of_one_dask_worker_matches_n_jobs_1(data, in_tur
         distributed.LocalCluster(
             n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
         ) as cluster,
-        distributed.Client(cluster),
+        distributed.Client(cluster) as client,
     ):
+        # n_threads=None sizes TensorFlow's pools to the worker's threads
+        assert client.submit(default_threads).result() == 2
         results = _search_on_dask(data)
     for key in SCORES:
         np.testing.assert_array_equal(results[key], in_turn[key], err_msg=key)
