@@ -50,6 +50,7 @@ _LAZY = {
     "read_vcf": "genome",
     "score_variants": "genome",
     "GenomeWarning": "genome",
+    "predict_dask": "distributed",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -98,3 +98,31 @@ def test_classical_baseline_composes(simulated_split):
     baseline.fit(X_train, y_train)
     # a per-position linear model cannot follow a motif that moves
     assert 0.5 < baseline.score(X_test, y_test) < 0.95
+
+
+@pytest.mark.slow
+def test_halving_search_spends_epochs_as_its_resource(simulated_split):
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    X_train, _, y_train, _ = simulated_split
+    model = make_pipeline(
+        DNAOneHotTransformer(),
+        # a few small fits: eager steps cost less than tracing a graph
+        DNACNNClassifier(learning_rate=0.01, random_state=0, run_eagerly=True),
+    )
+    search = HalvingGridSearchCV(
+        model,
+        {"dnacnnclassifier__kernel_size": [4, 12]},
+        resource="dnacnnclassifier__epochs",
+        min_resources=2,
+        max_resources=4,
+        factor=2,
+        cv=2,
+    ).fit(X_train[:200], y_train[:200])
+    # every candidate gets 2 epochs, the better half 4, and the winner is
+    # refitted with the most
+    assert search.n_resources_ == [2, 4] and search.n_candidates_ == [2, 1]
+    epochs = search.cv_results_["param_dnacnnclassifier__epochs"]
+    assert list(epochs) == [2, 2, 4]
+    assert len(search.best_estimator_[-1].history_["loss"]) == 4

@@ -20,6 +20,7 @@ from scikeras._utils import route_params
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
+from .._threads import configure_threads
 from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
 from .._validation import check_choice, check_int, check_onehot, check_real
 from ..models import ARCHITECTURE_PARAMS, build_cnn
@@ -104,6 +105,16 @@ default="global_max"
         read, never advanced.
     verbose : int, default=0
         0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
+    n_threads : int or None, default=None
+        Threads of TensorFlow's intra-op and inter-op pools in the process
+        that fits.  None: the process's share of the cores, so that parallel
+        fits do not oversubscribe them: in a Dask worker its number of
+        threads, in a worker of ``GridSearchCV(n_jobs=k)`` (joblib's loky)
+        ``OMP_NUM_THREADS``, which joblib sets to ``cpu_count() // k``; in a
+        plain process with ``OMP_NUM_THREADS`` unset, TensorFlow's default
+        (all the cores).  TensorFlow fixes its pools at its first operation
+        in a process: set before that, at the start of ``fit``; after it, an
+        ``n_threads`` that differs only warns (:class:`~dnacnn.DNACNNWarning`).
     warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
 run_eagerly
         As in scikeras' wrappers.
@@ -147,6 +158,7 @@ class DNACNNBase:
         batch_size: int = 32,
         random_state=None,
         verbose: int = 0,
+        n_threads: int | None = None,
         warm_start: bool = False,
         build_fn=None,
         validation_batch_size=None,
@@ -188,6 +200,7 @@ class DNACNNBase:
         self.patience = patience
         self.restore_best_weights = restore_best_weights
         self.validation_fraction = validation_fraction
+        self.n_threads = n_threads
 
     def __init_subclass__(cls, **kwargs):
         # A head's __init__ names its own parameters and passes the rest on:
@@ -236,6 +249,8 @@ class DNACNNBase:
         check_int(self.epochs, "epochs", low=1)
         check_int(self.batch_size, "batch_size", low=1)
         check_int(self.patience, "patience", low=0)
+        if self.n_threads is not None:
+            check_int(self.n_threads, "n_threads", low=1)
         for name in ("validation_fraction", "validation_split"):
             if getattr(self, name) is not None:
                 check_real(getattr(self, name), name, low=0, high=1, closed="left")
@@ -263,6 +278,8 @@ class DNACNNBase:
             )
         self._check_head_params()
         self._seed()
+        # fit starts here: TensorFlow's pools are sized before its first op
+        configure_threads(self.n_threads)
 
     def _check_head_params(self) -> None:
         """The head's own parameters (none here)."""
