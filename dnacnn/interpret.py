@@ -41,6 +41,7 @@ def saliency(
     baseline=None,
     steps: int = 50,
     batch_size: int = 512,
+    verbose: int = 0,
 ):
     """Per-base attributions of a fitted CNN's prediction.
 
@@ -87,7 +88,11 @@ default="gradient_x_input"
     steps : int, default=50
         Integrated gradients' number of points on the path.
     batch_size : int, default=512
-        Sequences per compiled call.
+        Sequences per compiled call.  Each batch is finished (multiplied,
+        summed, clipped) before the next, so memory beyond ``X`` is the
+        returned scores and one batch's work.
+    verbose : int, default=0
+        1 shows a progress bar over the batches (Keras' ``Progbar``).
 
     Returns
     -------
@@ -149,6 +154,7 @@ default="gradient_x_input"
     if method == "integrated_gradients":
         check_int(steps, "steps", low=1)
     check_int(batch_size, "batch_size", low=1)
+    check_int(verbose, "verbose", low=0)
     for flag, value in (("clip", clip), ("center", center)):
         if not isinstance(value, bool | np.bool_):
             raise TypeError(
@@ -160,25 +166,30 @@ default="gradient_x_input"
     gradient = _compiled(resolved.network.model_, output)["gradient"]
     if method == "integrated_gradients":
         start = _baseline(baseline, X_model.shape[1:])
-        scores = np.zeros(X_model.shape, dtype=np.float32)
-        for alpha in (np.arange(steps, dtype=np.float32) + 0.5) / steps:
-            # midpoint rule on the path start + alpha * (x - start)
-            scores += _batched(
-                gradient, start + alpha * (X_model - start), targets, batch_size
-            )
+
+    def attribute(x, t):
+        """The finished scores of one batch: the full-size array never exists."""
+        x = np.asarray(x, dtype=np.float32)
+        if method == "integrated_gradients":
+            scores = np.zeros(x.shape, dtype=np.float32)
+            for alpha in (np.arange(steps, dtype=np.float32) + 0.5) / steps:
+                # midpoint rule on the path start + alpha * (x - start)
+                scores += gradient(start + alpha * (x - start), t).numpy()
+        else:
+            scores = gradient(x, t).numpy()
         if center:
             scores -= scores.mean(axis=-1, keepdims=True)
-        scores *= (X_model - start) / steps
-    else:
-        scores = _batched(gradient, X_model, targets, batch_size)
-        if center:
-            scores -= scores.mean(axis=-1, keepdims=True)
-        if method == "gradient_x_input":
-            scores *= X_model
-    if reduce == "sum":
-        scores = scores.sum(axis=-1)
-    if clip:
-        np.maximum(scores, 0, out=scores)
+        if method == "integrated_gradients":
+            scores *= (x - start) / steps
+        elif method == "gradient_x_input":
+            scores *= x
+        if reduce == "sum":
+            scores = scores.sum(axis=-1)
+        if clip:
+            np.maximum(scores, 0, out=scores)
+        return scores
+
+    scores = _batched(attribute, X_model, targets, batch_size, verbose)
     return resolved.align(scores)
 
 
@@ -303,11 +314,19 @@ def _baseline(baseline, shape) -> np.ndarray:
     return baseline
 
 
-def _batched(fn, X: np.ndarray, targets: np.ndarray, batch_size: int) -> np.ndarray:
-    parts = [
-        fn(X[i : i + batch_size], targets[i : i + batch_size]).numpy()
-        for i in range(0, len(X), batch_size)
-    ]
+def _batched(fn, X, targets: np.ndarray, batch_size: int, verbose: int = 0):
+    """``fn`` on each batch of ``X`` and ``targets``, the results concatenated."""
+    progress = None
+    if verbose:
+        import keras
+
+        progress = keras.utils.Progbar(len(X))
+    parts = []
+    for i in range(0, len(X), batch_size):
+        result = fn(X[i : i + batch_size], targets[i : i + batch_size])
+        parts.append(result if isinstance(result, np.ndarray) else result.numpy())
+        if progress is not None:
+            progress.update(min(i + batch_size, len(X)))
     return np.concatenate(parts)
 
 

@@ -111,6 +111,21 @@ def test_zero_at_n_and_integrated_gradients_completeness(model, data):
     assert uniform.shape == (2, 30) and np.isfinite(uniform).all()
 
 
+@pytest.mark.parametrize("method", ["gradient_x_input", "integrated_gradients"])
+def test_batches_are_finished_one_by_one_with_a_progress_bar(
+    model, data, method, capsys
+):
+    X, _, _ = data
+    options = dict(method=method, clip=True, center=True, steps=4)
+    whole = saliency(model, X[:40], batch_size=64, **options)
+    capsys.readouterr()
+    batched = saliency(model, X[:40], batch_size=16, verbose=1, **options)
+    np.testing.assert_allclose(batched, whole, rtol=1e-5, atol=1e-7)
+    progress = capsys.readouterr().out
+    assert "40/40" in progress and "16/40" in progress
+    assert batched.shape == (40, 30) and (batched >= 0).all()
+
+
 def _forward(keras_model, output):
     def f(x):
         if output == "probability":
