@@ -121,6 +121,28 @@ def test_effects_equal_logits_of_windows_built_by_hand(setup):
         )
 
 
+def test_blocks_of_variants_with_a_progress_bar(setup, monkeypatch, capsys):
+    import dnacnn.genome._variants as variants_module
+
+    genome, fa, model = setup
+    positions = np.arange(100, 1100, 50)  # 20 SNVs on chr1
+    variants = pd.DataFrame(
+        {
+            "chrom": "chr1",
+            "pos": positions,
+            "ref": [genome["chr1"][p - 1] for p in positions],
+            "alt": "A",
+        }
+    )
+    at_once = score_variants(model, variants, genome=fa)
+    capsys.readouterr()
+    monkeypatch.setattr(variants_module, "_CHUNK", 7)  # blocks of 7, 7 and 6
+    in_blocks = score_variants(model, variants, genome=fa, verbose=1)
+    pd.testing.assert_frame_equal(in_blocks, at_once)
+    progress = capsys.readouterr().out
+    assert "7/20" in progress and "20/20" in progress
+
+
 def test_reference_mismatches(setup):
     genome, fa, model = setup
     right = genome["chr1"][99]

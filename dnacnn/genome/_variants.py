@@ -88,6 +88,7 @@ def score_variants(
     length: int | None = None,
     check_ref: str = "error",
     batch_size: int = 256,
+    verbose: int = 0,
 ) -> pd.DataFrame:
     """Effects of variants: the model's logits on the alternative minus the reference.
 
@@ -123,6 +124,9 @@ def score_variants(
         and that variant's scores are NaN.
     batch_size : int, default=256
         Windows per call of the network.
+    verbose : int, default=0
+        1 shows a progress bar over the variants (Keras' ``Progbar``),
+        advanced after each block of windows read, encoded and scored.
 
     Returns
     -------
@@ -158,6 +162,7 @@ def score_variants(
     """
     check_choice(check_ref, "check_ref", CHECK_REF)
     batch_size = check_int(batch_size, "batch_size", low=1)
+    check_int(verbose, "verbose", low=0)
     genome, length, model = _parts(model, genome, length)
     sizes = genome.sizes
     table = as_variants(variants, chromosomes=sizes)
@@ -171,7 +176,11 @@ def score_variants(
     starts = table["pos"].to_numpy(dtype=np.int64) - 1 - center
     chroms = table["chrom"].to_numpy(dtype=object)
     matches = np.ones(n, dtype=bool)
-    logit_ref = logit_alt = scorer = None
+    logit_ref = logit_alt = scorer = progress = None
+    if verbose:
+        import keras
+
+        progress = keras.utils.Progbar(n, unit_name="variant")
     for lo in range(0, n, _CHUNK):
         rows = np.arange(lo, min(lo + _CHUNK, n))
         wide = genome.windows(chroms[rows], starts[rows], length + extra)
@@ -207,6 +216,8 @@ def score_variants(
             logit_ref = np.empty((n, k))
             logit_alt = np.empty((n, k))
         logit_ref[rows], logit_alt[rows] = logits[: len(rows)], logits[len(rows) :]
+        if progress is not None:
+            progress.update(rows[-1] + 1)
     if not matches.all():
         _report_mismatches(table, genome, matches, check_ref)
     out = table[["chrom", "pos", "id", "ref", "alt"]].copy()
