@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.metrics import r2_score, roc_auc_score
-from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -26,6 +26,7 @@ from dnacnn import (
     save_model,
 )
 from dnacnn._training import holdout
+from dnacnn.metrics import multilabel_scorer
 
 FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, random_state=0)
 MOTIF_A, MOTIF_B = "CGACCGAACTCC", "TTTAGGCATGCA"
@@ -210,6 +211,28 @@ def test_multilabel_grid_search_with_roc_auc_and_average_precision(strings):
     ).fit(X, Y)
     assert np.isfinite(search.cv_results_["mean_test_roc_auc"]).all()
     assert search.best_score_ > 0.9
+
+
+def test_multilabel_scorer_skips_a_label_a_test_fold_lacks_instead_of_nan(strings):
+    X, has_a, has_b, _ = strings
+    rare = np.zeros_like(has_a)
+    rare[:100:7] = 1  # positives only in the first of 3 unshuffled folds
+    Y = np.column_stack([has_a, has_b, rare])
+    model = make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "epochs": 8})
+    )
+    with pytest.warns(DNACNNWarning, match=r"roc_auc is undefined for label 2"):
+        scores = cross_validate(
+            model,
+            X,
+            Y,
+            cv=KFold(3),
+            scoring={"sklearn": "roc_auc", "dnacnn": multilabel_scorer()},
+        )
+    ours, theirs = scores["test_dnacnn"], scores["test_sklearn"]
+    assert np.isnan(theirs[1:]).all()  # folds 2 and 3 have no rare positive
+    assert np.isfinite(ours).all() and (ours[1:] > 0.9).all()
+    assert ours[0] == pytest.approx(theirs[0])  # every label defined: the same
 
 
 def test_a_label_without_positives_warns(strings):

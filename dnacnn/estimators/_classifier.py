@@ -334,9 +334,10 @@ def _warn_constant_labels(y) -> None:
                 f"Label column{'s' * (len(labels) > 1)} {labels} (0-based) of y "
                 f"{'have' if len(labels) > 1 else 'has'} {kind} among the "
                 f"{len(y)} training sequences: the network can only learn to "
-                "predict it constant, and per-label scores such as roc_auc are "
-                "undefined for it. Give each label both values in every training "
-                "fold (more data, or fewer folds).",
+                "predict it constant. Give each label both values in every "
+                "training fold (more data, or fewer folds); to score folds where "
+                "a label lacks a class, use scoring=dnacnn.metrics."
+                "multilabel_scorer().",
                 DNACNNWarning,
                 stacklevel=4,
             )
