@@ -91,9 +91,8 @@ of the mean over labels.
         )
     if not defined.any():
         return float("nan")
-    return float(
-        np.mean([function(y_true[:, j], y_score[:, j]) for j in np.flatnonzero(defined)])
-    )
+    labels = np.flatnonzero(defined)
+    return float(np.mean([function(y_true[:, j], y_score[:, j]) for j in labels]))
 
 
 def multilabel_scorer(metric: str = "roc_auc"):
