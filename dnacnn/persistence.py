@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ._files import atomic_path
+from ._threads import configure_threads
 
 __all__ = ["is_safe_model_file", "load_model", "save_model"]
 
@@ -407,6 +408,7 @@ def _load_classifier(cls, step, network: Path, path: Path):
     params = {k: _decode(v) for k, v in step["params"].items()}
     fitted = {k: _decode(v) for k, v in step["fitted"].items()}
     classifier = cls(**params)
+    configure_threads(classifier.n_threads)  # before the network's first op
     # Build the network (and scikeras' encoders) for the saved classes and
     # shape, without seeding the process' random generators, then read the
     # weights: load_weights reads data only from the .keras archive.

@@ -16,6 +16,7 @@ from numbers import Integral
 
 import keras
 import numpy as np
+from scikeras._saving_utils import pack_keras_model, unpack_keras_model
 from scikeras._utils import route_params
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
@@ -26,6 +27,17 @@ from .._validation import check_choice, check_int, check_onehot, check_real
 from ..models import ARCHITECTURE_PARAMS, build_cnn
 
 __all__ = ["DNACNNBase", "SHARED_PARAMETERS", "AUGMENTATIONS"]
+
+
+class _PackedNetwork:
+    """A Keras network as the bytes of its ``.keras`` archive (scikeras' packing)."""
+
+    def __init__(self, network: keras.Model):
+        self.data = pack_keras_model(network)[1][0]
+
+    def unpack(self) -> keras.Model:
+        return unpack_keras_model(self.data)
+
 
 #: Accepted values of ``augment``.
 AUGMENTATIONS = (None, "reverse_complement")
@@ -113,8 +125,10 @@ default="global_max"
         ``OMP_NUM_THREADS``, which joblib sets to ``cpu_count() // k``; in a
         plain process with ``OMP_NUM_THREADS`` unset, TensorFlow's default
         (all the cores).  TensorFlow fixes its pools at its first operation
-        in a process: set before that, at the start of ``fit``; after it, an
-        ``n_threads`` that differs only warns (:class:`~dnacnn.DNACNNWarning`).
+        in a process: set before that, at the start of ``fit``, and when a
+        fitted model is unpickled or loaded (:func:`~dnacnn.load_model`) in a
+        process that only predicts; after it, an ``n_threads`` that differs
+        only warns (:class:`~dnacnn.DNACNNWarning`).
     warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
 run_eagerly
         As in scikeras' wrappers.
@@ -242,6 +256,23 @@ class DNACNNBase:
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags
+
+    # ------------------------------------------------------------ pickling
+    # scikeras pickles the Keras network inside the state, so it is rebuilt
+    # (TensorFlow's first operations) before __setstate__ runs.  Packing it
+    # here lets a process that only unpickles and predicts (a Dask worker of
+    # predict_dask, a joblib worker) size TensorFlow's pools first.
+    def __getstate__(self):
+        state = super().__getstate__()  # may be self.__dict__ itself
+        if isinstance(state.get("model_"), keras.Model):
+            state = {**state, "model_": _PackedNetwork(state["model_"])}
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), _PackedNetwork):
+            configure_threads(state.get("n_threads"))
+            state = {**state, "model_": state["model_"].unpack()}
+        super().__setstate__(state)
 
     # ----------------------------------------------------------- validation
     def _check_params(self) -> None:
