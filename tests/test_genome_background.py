@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ pytest.importorskip("pyfaidx", reason="the genome extra (pyfaidx) is not install
 
 from genome_data import MOTIF, make_genome, plant, write_bed, write_fasta  # noqa: E402
 from sklearn.dummy import DummyClassifier  # noqa: E402
-from sklearn.model_selection import cross_validate  # noqa: E402
+from sklearn.model_selection import GridSearchCV, cross_validate  # noqa: E402
 
 from dnacnn.genome import (  # noqa: E402
     ChromosomeSplit,
@@ -193,6 +194,24 @@ def test_chromosome_split_as_cv_with_groups_or_intervals():
         DummyClassifier(), sequences, y, groups=chroms, cv=ChromosomeSplit(n_splits=3)
     )
     assert len(result["test_score"]) == 3
+    # with metadata routing on, groups reach the splitter as params=
+    with sklearn.config_context(enable_metadata_routing=True):
+        result = cross_validate(
+            DummyClassifier(),
+            sequences,
+            y,
+            params={"groups": chroms},
+            cv=ChromosomeSplit(n_splits=3),
+            return_indices=True,
+        )
+        search = GridSearchCV(
+            DummyClassifier(),
+            {"strategy": ["prior", "uniform"]},
+            cv=ChromosomeSplit(n_splits=3),
+        ).fit(sequences, y, groups=chroms)
+    for test in result["indices"]["test"]:
+        assert len(set(chroms[test])) == 1  # one chromosome per fold
+    assert search.n_splits_ == 3
     with pytest.raises(ValueError, match="groups=<chromosome"):
         list(ChromosomeSplit().split(sequences))
     with pytest.raises(ValueError, match="n_splits=5 is more than the 3"):

@@ -35,7 +35,11 @@ class ChromosomeSplit(BaseCrossValidator):
     The chromosome of each row is read from ``groups`` when given, else from
     ``X``: a DataFrame's ``chrom`` column, or a 2-D array's first column.
     ``cross_validate(..., groups=table["chrom"])`` thus works for sequences
-    as well as intervals.
+    as well as intervals.  With scikit-learn's metadata routing on
+    (``sklearn.set_config(enable_metadata_routing=True)``) the splitter
+    requests ``groups``, as :class:`~sklearn.model_selection.GroupKFold`
+    does: pass them as ``cross_validate(..., params={"groups": chroms})`` or
+    ``GridSearchCV(...).fit(X, y, groups=chroms)``.
 
     Examples
     --------
@@ -50,6 +54,9 @@ class ChromosomeSplit(BaseCrossValidator):
     >>> [test for _, test in ChromosomeSplit(test=["chr2"]).split(X)]
     [array([2])]
     """
+
+    # metadata routing: groups go to split(), as for GroupKFold
+    __metadata_request__split = {"groups": True}
 
     def __init__(self, n_splits: int = 5, *, test=None):
         self.n_splits = n_splits
