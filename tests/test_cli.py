@@ -375,6 +375,9 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(small_data):
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Ctrl-C as in a terminal, even when the suite runs as a shell's
+        # background job, which starts its children with SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         for line in process.stdout:

@@ -375,11 +375,17 @@ def test_ctrl_c_stops_after_the_batch_and_raises(motif_data):
         on_train_end=lambda logs: ended.append(True),  # CSVLogger closes its file
     )
     clf = DNACNNClassifier(epochs=50, batch_size=16, callbacks=[callback])
-    with pytest.raises(KeyboardInterrupt):
-        clf.fit(X, y)
+    # Python's handler, as in a terminal: a shell's background job (and so a
+    # suite started with '&') inherits SIGINT ignored, which fit leaves alone
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            clf.fit(X, y)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert batches == [0, 1, 2]  # stopped after the batch it was pressed in
     assert ended == [True]  # Keras' fit ended: callbacks and data threads closed
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 # ------------------------------------------------------------------ input
