@@ -90,18 +90,27 @@ def test_grid_search_on_threads_of_one_dask_worker_matches_n_jobs_1(data, in_tur
         np.testing.assert_array_equal(results[key], in_turn[key], err_msg=key)
 
 
-def test_predict_dask_on_a_bag_and_a_dataframe_column_matches_predict(processes, data):
+def test_predict_dask_on_a_bag_and_a_dataframe_column_matches_predict(
+    processes, data, tmp_path
+):
     import dask.bag
     import dask.dataframe
     import pandas as pd
 
-    from dnacnn import predict_dask
+    from dnacnn import load_sequences, predict_dask
 
     X, y = data
     model = _model().fit(X, y)
     bag = dask.bag.from_sequence(X, npartitions=3)
     column = dask.dataframe.from_pandas(pd.DataFrame({"seq": X}), npartitions=2)
-    for sequences in (bag, column["seq"]):
+    # FASTA files in chunks, each read on a worker (as in the docs)
+    paths = []
+    for k, chunk in enumerate(np.array_split(np.asarray(X, dtype=object), 4)):
+        paths.append(tmp_path / f"chunk-{k}.fa")
+        records = (f">seq{k}_{i}\n{s}\n" for i, s in enumerate(chunk))
+        paths[-1].write_text("".join(records))
+    fasta = dask.bag.from_sequence(paths, npartitions=4).map(load_sequences).flatten()
+    for sequences in (bag, column["seq"], fasta):
         for method in ("predict", "predict_proba"):
             found = np.asarray(predict_dask(model, sequences, method=method).compute())
             np.testing.assert_array_equal(found, getattr(model, method)(X))
