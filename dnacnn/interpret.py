@@ -138,7 +138,8 @@ default="gradient_x_input"
     >>> from dnacnn import make_motif_dataset
     >>> X, y, positions = make_motif_dataset(200, 30, random_state=0)
     >>> model = make_pipeline(
-    ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+    ...     DNAOneHotTransformer(),
+    ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),
     ... ).fit(X, y)
     >>> scores = saliency(model, X[y == 1], clip=True)
     >>> scores.shape
@@ -237,7 +238,8 @@ def in_silico_mutagenesis(
     >>> from dnacnn import in_silico_mutagenesis, make_motif_dataset
     >>> X, y, positions = make_motif_dataset(200, 30, random_state=0)
     >>> model = make_pipeline(
-    ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+    ...     DNAOneHotTransformer(),
+    ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),
     ... ).fit(X, y)
     >>> effects = in_silico_mutagenesis(model, X[:3], reduce="mean")
     >>> effects.shape

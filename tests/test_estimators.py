@@ -16,7 +16,7 @@ from sklearn.model_selection import cross_validate
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 from dnacnn._training import holdout
 
-FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01)
+FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, batch_size=32)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +92,7 @@ def test_tutorial_network_is_reachable_by_parameters(motif_data):
         pooling="max",
         pool_size=4,
         dense_units=16,
+        learning_rate=0.001,
         epochs=1,
         batch_size=32,
         random_state=0,
@@ -113,9 +114,10 @@ def test_tutorial_network_is_reachable_by_parameters(motif_data):
     assert pool.pool_size == (4,)
     assert (hidden.units, hidden.activation.__name__) == (16, "relu")
     assert (out.units, out.activation.__name__) == (2, "softmax")
-    assert type(clf.model_.optimizer).__name__ == "Adam"
-    defaults = DNACNNClassifier()
-    assert (defaults.epochs, defaults.batch_size) == (50, 32)
+    optimizer = clf.model_.optimizer
+    assert type(optimizer).__name__ == "Adam"
+    assert float(optimizer.learning_rate) == pytest.approx(0.001)  # Keras' Adam
+    assert not clf.do_early_stopping_
 
 
 def test_architecture_parameters_change_the_network(motif_data):
@@ -173,6 +175,27 @@ def test_validation_split_and_early_stopping(early_stopped, motif_data):
     # early stopping alone holds out MLPClassifier's 0.1
     clf = DNACNNClassifier(epochs=2, kernel_size=5, early_stopping=True).fit(X, y)
     assert len(clf.history_["val_loss"]) == 2
+
+
+def test_early_stopping_auto_turns_on_from_two_thousand_sequences(
+    motif_data, monkeypatch
+):
+    from dnacnn.estimators import _base
+
+    X, y = motif_data
+    assert DNACNNClassifier().early_stopping == "auto"
+    assert _base.EARLY_STOPPING_AUTO == 2_000  # as documented
+    params = dict(epochs=2, kernel_size=5, filters=4)
+    small = DNACNNClassifier(**params).fit(X, y)  # fewer: all rows train
+    assert not small.do_early_stopping_ and "val_loss" not in small.history_
+    monkeypatch.setattr(_base, "EARLY_STOPPING_AUTO", len(X))
+    large = DNACNNClassifier(**params).fit(X, y)
+    assert large.do_early_stopping_ and len(large.history_["val_loss"]) == 2
+    # no hold-out, nothing to stop on: "auto" stays off (True is an error)
+    off = DNACNNClassifier(**params, validation_fraction=0.0).fit(X, y)
+    assert not off.do_early_stopping_
+    with pytest.raises(TypeError, match='early_stopping must be "auto", True or'):
+        DNACNNClassifier(early_stopping="yes").fit(X, y)
 
 
 def test_early_stopping_restores_the_best_weights(early_stopped, motif_data):
@@ -407,7 +430,7 @@ def test_a_one_hot_array_on_disk_is_read_batch_by_batch(motif_data, tmp_path):
     X, y = motif_data
     np.save(tmp_path / "X.npy", X.astype(np.uint8))
     on_disk = np.load(tmp_path / "X.npy", mmap_mode="r")  # read-only memmap
-    params = dict(**FAST, random_state=0, validation_fraction=0.2, batch_size=64)
+    params = {**FAST, "random_state": 0, "validation_fraction": 0.2, "batch_size": 64}
     from_disk = DNACNNClassifier(**params).fit(on_disk, y)
     in_memory = DNACNNClassifier(**params).fit(X, y)
     np.testing.assert_array_equal(

@@ -28,7 +28,14 @@ from dnacnn import (
 from dnacnn._training import holdout
 from dnacnn.metrics import multilabel_scorer
 
-FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, random_state=0)
+FAST = dict(
+    filters=16,
+    kernel_size=8,
+    epochs=15,
+    learning_rate=0.01,
+    batch_size=32,
+    random_state=0,
+)
 MOTIF_A, MOTIF_B = "CGACCGAACTCC", "TTTAGGCATGCA"
 
 

@@ -16,7 +16,7 @@ from dnacnn import (
     saliency,
 )
 
-FAST = dict(filters=16, kernel_size=8, epochs=20, learning_rate=0.01)
+FAST = dict(filters=16, kernel_size=8, epochs=20, learning_rate=0.01, batch_size=32)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,9 @@ import pytest
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 
 # dropout and shuffling are on: every random draw of a fit is exercised
-FAST = dict(filters=16, kernel_size=8, epochs=8, learning_rate=0.01, dropout=0.2)
+FAST = dict(
+    filters=16, kernel_size=8, epochs=8, learning_rate=0.01, dropout=0.2, batch_size=32
+)
 
 
 @pytest.fixture(scope="module")

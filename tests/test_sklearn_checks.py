@@ -29,7 +29,14 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-FAST = dict(kernel_size=1, filters=8, pooling="none", epochs=20, learning_rate=0.01)
+FAST = dict(
+    kernel_size=1,
+    filters=8,
+    pooling="none",
+    epochs=20,
+    learning_rate=0.01,
+    batch_size=32,
+)
 
 
 def fast_classifier():

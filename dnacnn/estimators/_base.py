@@ -26,7 +26,7 @@ from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
 from .._validation import check_choice, check_int, check_onehot, check_real
 from ..models import ARCHITECTURE_PARAMS, build_cnn
 
-__all__ = ["DNACNNBase", "SHARED_PARAMETERS", "AUGMENTATIONS"]
+__all__ = ["AUGMENTATIONS", "DNACNNBase", "EARLY_STOPPING_AUTO", "SHARED_PARAMETERS"]
 
 
 class _PackedNetwork:
@@ -38,6 +38,9 @@ class _PackedNetwork:
     def unpack(self) -> keras.Model:
         return unpack_keras_model(self.data)
 
+
+#: ``early_stopping="auto"`` stops early from this many training sequences.
+EARLY_STOPPING_AUTO = 2_000
 
 #: Accepted values of ``augment``.
 AUGMENTATIONS = (None, "reverse_complement")
@@ -79,13 +82,18 @@ default="global_max"
         ``"reverse_complement"`` trains on each batch and its reverse
         complements (same targets and weights): the cheaper, approximate
         alternative to ``strands="both"``.
-    learning_rate : float, default=0.001
+    learning_rate : float, default=0.003
         Learning rate of ``optimizer`` when it is given by name or class.  A
         routed ``optimizer__learning_rate`` takes precedence; an optimizer
         instance keeps its own.
-    early_stopping : bool, default=False
+    early_stopping : "auto" or bool, default="auto"
         Stop when the loss on a held-out ``validation_fraction`` of the
-        training data has not improved for ``patience`` epochs.
+        training data has not improved for ``patience`` epochs.  ``"auto"``:
+        on when ``fit`` gets at least 2,000 sequences (as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` turns it on
+        from 10,000 samples); below that a 10% hold-out is small to stop on
+        and costs training data.  Chosen from ``bench/bench_tasks.py`` (see
+        the benchmarks page).  ``do_early_stopping_`` says what ``fit`` did.
     patience : int, default=5
         Epochs without improvement before early stopping.
     restore_best_weights : bool, default=True
@@ -105,8 +113,8 @@ default="global_max"
     metrics : list of str, default=None
         Keras metrics recorded in ``history_``.
     epochs : int, default=50
-        Training epochs.
-    batch_size : int, default=32
+        Training epochs (at most, with early stopping).
+    batch_size : int, default=256
         Mini-batch size for training, validation and prediction.
     random_state : int, RandomState instance or None, default=None
         Seed of the weights' initialization, the dropout, the shuffling and
@@ -160,8 +168,8 @@ class DNACNNBase:
         strands: str = "forward",
         strand_reduce: str = "max",
         augment: str | None = None,
-        learning_rate: float = 0.001,
-        early_stopping: bool = False,
+        learning_rate: float = 0.003,
+        early_stopping: bool | str = "auto",
         patience: int = 5,
         restore_best_weights: bool = True,
         validation_fraction: float | None = None,
@@ -169,7 +177,7 @@ class DNACNNBase:
         optimizer="adam",
         metrics=None,
         epochs: int = 50,
-        batch_size: int = 32,
+        batch_size: int = 256,
         random_state=None,
         verbose: int = 0,
         n_threads: int | None = None,
@@ -292,7 +300,14 @@ class DNACNNBase:
                 f" and validation_split={self.validation_split!r})."
             )
         check_real(self.learning_rate, "learning_rate", low=0, closed="neither")
-        for name in ("early_stopping", "restore_best_weights", "shuffle", "warm_start"):
+        if not isinstance(self.early_stopping, str | bool | np.bool_) or (
+            isinstance(self.early_stopping, str) and self.early_stopping != "auto"
+        ):
+            raise TypeError(
+                'early_stopping must be "auto", True or False, got '
+                f"{type(self.early_stopping).__name__} {self.early_stopping!r}."
+            )
+        for name in ("restore_best_weights", "shuffle", "warm_start"):
             value = getattr(self, name)
             if not isinstance(value, bool | np.bool_):
                 raise TypeError(
@@ -302,7 +317,7 @@ class DNACNNBase:
         if not isinstance(self.verbose, bool):  # Keras reads True as 1
             check_choice(self.verbose, "verbose", (0, 1, 2, "auto"))
         check_choice(self.augment, "augment", AUGMENTATIONS)
-        if self.early_stopping and self._validation_fraction() == 0:
+        if self.early_stopping is True and self._validation_fraction(True) == 0:
             raise ValueError(
                 "early_stopping=True monitors the validation loss: set "
                 "validation_fraction to a fraction such as 0.1 (or leave it None)."
@@ -315,12 +330,20 @@ class DNACNNBase:
     def _check_head_params(self) -> None:
         """The head's own parameters (none here)."""
 
-    def _validation_fraction(self) -> float:
+    def _validation_fraction(self, early_stopping: bool) -> float:
         """The hold-out fraction: the parameter, its alias, or the default."""
         for value in (self.validation_fraction, self.validation_split):
             if value is not None:
                 return float(value)
-        return 0.1 if self.early_stopping else 0.0
+        return 0.1 if early_stopping else 0.0
+
+    def _early_stopping(self, n_samples: int) -> bool:
+        """Whether a fit on ``n_samples`` sequences stops early."""
+        if self.early_stopping == "auto":
+            return (
+                n_samples >= EARLY_STOPPING_AUTO and self._validation_fraction(True) > 0
+            )
+        return bool(self.early_stopping)
 
     def _seed(self) -> int | None:
         """The integer seed for ``random_state`` (a RandomState is copied)."""
@@ -391,7 +414,8 @@ class DNACNNBase:
         shuffle = self._fit_option("shuffle", kwargs)
         validation_data = kwargs.pop("validation_data", None)
         seed = self._seed()
-        fraction = self._validation_fraction()
+        self.do_early_stopping_ = self._early_stopping(len(X))
+        fraction = self._validation_fraction(self.do_early_stopping_)
         rows = None  # all of X; a hold-out picks rows of X, never copies it
         if fraction and validation_data is None:
             rows, held = holdout(
@@ -416,7 +440,7 @@ class DNACNNBase:
         diverged, interrupt = StopOnNaN(), StopOnInterrupt()
         callbacks = self._fit_callbacks
         self._fit_callbacks = [*callbacks, diverged, interrupt]
-        if self.early_stopping:
+        if self.do_early_stopping_:
             self._fit_callbacks.append(
                 keras.callbacks.EarlyStopping(
                     monitor="val_loss",

@@ -75,6 +75,9 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy``, and ``val_loss`` and
         ``val_accuracy`` with a validation hold-out.
+    do_early_stopping_ : bool
+        Whether the last ``fit`` stopped early (``early_stopping="auto"``
+        decides by the number of sequences).
     n_features_in_ : int
         Sequence length ``L`` seen in ``fit``.
     input_shape_ : tuple of int
@@ -91,7 +94,8 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
     >>> X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
     >>> model = make_pipeline(
-    ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+    ...     DNAOneHotTransformer(),
+    ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),
     ... )
     >>> model.fit(X, y).score(X, y) > 0.9
     True

@@ -50,6 +50,9 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
         Number of targets (columns of a 2-D ``y``; 1 for 1-D ``y``).
     history_ : dict of str to list of float
         Per-epoch ``loss``, and ``val_loss`` with a validation hold-out.
+    do_early_stopping_ : bool
+        Whether the last ``fit`` stopped early (``early_stopping="auto"``
+        decides by the number of sequences).
     n_features_in_ : int
         Sequence length ``L`` seen in ``fit``.
     input_shape_ : tuple of int
@@ -67,7 +70,8 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
     >>> X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
     >>> activity = 2.0 * y + np.random.default_rng(0).normal(0, 0.1, 200)
     >>> model = make_pipeline(
-    ...     DNAOneHotTransformer(), DNACNNRegressor(epochs=30, random_state=0)
+    ...     DNAOneHotTransformer(),
+    ...     DNACNNRegressor(epochs=30, batch_size=32, random_state=0),
     ... )
     >>> model.fit(X, activity).score(X, activity) > 0.9
     True

@@ -191,7 +191,8 @@ default="gradient_x_input"
     >>> from dnacnn.motifs import discover_motif
     >>> X, y, positions = make_motif_dataset(200, 40, random_state=0)
     >>> model = make_pipeline(
-    ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+    ...     DNAOneHotTransformer(),
+    ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),
     ... ).fit(X, y)
     >>> motif = discover_motif(model, X)
     >>> motif.consensus
@@ -423,7 +424,8 @@ def filter_motifs(
     >>> from dnacnn.motifs import filter_motifs
     >>> X, y, _ = make_motif_dataset(200, 30, random_state=0)
     >>> X = one_hot_encode(X)
-    >>> clf = DNACNNClassifier(filters=8, kernel_size=12, epochs=30, random_state=0)
+    >>> clf = DNACNNClassifier(filters=8, kernel_size=12, epochs=30, batch_size=32,
+    ...                        random_state=0)
     >>> motifs = filter_motifs(clf.fit(X, y), X)
     >>> [m.name for m in motifs][:3]
     ['filter0', 'filter1', 'filter2']
