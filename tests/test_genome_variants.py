@@ -184,7 +184,7 @@ def test_peaks_to_variant_effects(tmp_path):
     model = make_pipeline(
         GenomeSequenceTransformer(genome=str(fa), length=80),
         DNAOneHotTransformer(),
-        DNACNNClassifier(kernel_size=12, epochs=40, random_state=0),
+        DNACNNClassifier(kernel_size=12, epochs=40, batch_size=32, random_state=0),
     )
     cv = cross_validate(
         model, intervals, data.label, cv=ChromosomeSplit(n_splits=2), scoring="roc_auc"
