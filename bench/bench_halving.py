@@ -50,7 +50,10 @@ def main() -> None:
     def model(epochs):
         return make_pipeline(
             DNAOneHotTransformer(),
-            DNACNNClassifier(epochs=epochs, random_state=0),
+            # the training of the measurements in the docs (the defaults then)
+            DNACNNClassifier(
+                epochs=epochs, batch_size=32, learning_rate=0.001, random_state=0
+            ),
         )
 
     searches = {

@@ -52,7 +52,11 @@ def run_search(setting: str, repeats: int, epochs: int) -> dict:
 
     X, y, _ = make_motif_dataset(n_samples=2000, length=50, random_state=0)
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=epochs, random_state=0)
+        DNAOneHotTransformer(),
+        # the training of the measurements in the docs (the defaults then)
+        DNACNNClassifier(
+            epochs=epochs, batch_size=32, learning_rate=0.001, random_state=0
+        ),
     )
     n_jobs = 2 if setting.startswith("n_jobs=2") else 1
     cluster = client = None
