@@ -317,7 +317,8 @@ class DNACNNBase:
         if not isinstance(self.verbose, bool):  # Keras reads True as 1
             check_choice(self.verbose, "verbose", (0, 1, 2, "auto"))
         check_choice(self.augment, "augment", AUGMENTATIONS)
-        if self.early_stopping is True and self._validation_fraction(True) == 0:
+        explicit = not isinstance(self.early_stopping, str)
+        if explicit and self.early_stopping and self._validation_fraction(True) == 0:
             raise ValueError(
                 "early_stopping=True monitors the validation loss: set "
                 "validation_fraction to a fraction such as 0.1 (or leave it None)."
@@ -339,7 +340,7 @@ class DNACNNBase:
 
     def _early_stopping(self, n_samples: int) -> bool:
         """Whether a fit on ``n_samples`` sequences stops early."""
-        if self.early_stopping == "auto":
+        if isinstance(self.early_stopping, str):  # "auto", checked
             return (
                 n_samples >= EARLY_STOPPING_AUTO and self._validation_fraction(True) > 0
             )
