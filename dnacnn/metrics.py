@@ -2,10 +2,11 @@
 
 ROC AUC and average precision need positives (ROC AUC also negatives) in
 ``y_true``.  In cross-validation of a multi-label model, a rare label often
-has none in a test fold; scikit-learn's ``scoring="roc_auc"`` then raises for
-the whole fold and :class:`~sklearn.model_selection.GridSearchCV` records a
-NaN.  :func:`multilabel_scorer` averages over the labels the fold defines and
-warns naming the others.
+has none in a test fold; scikit-learn's ``scoring="roc_auc"`` then scores
+that label NaN, so the fold's macro average is NaN too, and so is
+:class:`~sklearn.model_selection.GridSearchCV`'s mean.
+:func:`multilabel_scorer` averages over the labels the fold defines and warns
+naming the others.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from .exceptions import DNACNNWarning
 
 __all__ = ["macro_over_defined_labels", "multilabel_scorer"]
 
-#: metric name -> (function of one label's y_true and scores, what it needs)
+#: metric name -> (function of one label's y_true and scores, why a label
+#: is left out)
 METRICS: dict[str, tuple[Callable, str]] = {
     "roc_auc": (roc_auc_score, "one class only"),
     "average_precision": (average_precision_score, "no positive"),

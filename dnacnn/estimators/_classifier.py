@@ -76,7 +76,7 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
         Per-epoch ``loss`` and ``accuracy``, and ``val_loss`` and
         ``val_accuracy`` with a validation hold-out.
     do_early_stopping_ : bool
-        Whether the last ``fit`` stopped early (``early_stopping="auto"``
+        Whether the last ``fit`` used early stopping (``early_stopping="auto"``
         decides by the number of sequences).
     n_features_in_ : int
         Sequence length ``L`` seen in ``fit``.

@@ -51,7 +51,7 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
     history_ : dict of str to list of float
         Per-epoch ``loss``, and ``val_loss`` with a validation hold-out.
     do_early_stopping_ : bool
-        Whether the last ``fit`` stopped early (``early_stopping="auto"``
+        Whether the last ``fit`` used early stopping (``early_stopping="auto"``
         decides by the number of sequences).
     n_features_in_ : int
         Sequence length ``L`` seen in ``fit``.
