@@ -177,14 +177,14 @@ def test_validation_split_and_early_stopping(early_stopped, motif_data):
     assert len(clf.history_["val_loss"]) == 2
 
 
-def test_early_stopping_auto_turns_on_from_two_thousand_sequences(
+def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
     motif_data, monkeypatch
 ):
     from dnacnn.estimators import _base
 
     X, y = motif_data
     assert DNACNNClassifier().early_stopping == "auto"
-    assert _base.EARLY_STOPPING_AUTO == 2_000  # as documented
+    assert _base.EARLY_STOPPING_AUTO == 10_000  # as documented
     params = dict(epochs=2, kernel_size=5, filters=4)
     small = DNACNNClassifier(**params).fit(X, y)  # fewer: all rows train
     assert not small.do_early_stopping_ and "val_loss" not in small.history_

@@ -40,7 +40,7 @@ class _PackedNetwork:
 
 
 #: ``early_stopping="auto"`` stops early from this many training sequences.
-EARLY_STOPPING_AUTO = 2_000
+EARLY_STOPPING_AUTO = 10_000
 
 #: Accepted values of ``augment``.
 AUGMENTATIONS = (None, "reverse_complement")
@@ -89,11 +89,12 @@ default="global_max"
     early_stopping : "auto" or bool, default="auto"
         Stop when the loss on a held-out ``validation_fraction`` of the
         training data has not improved for ``patience`` epochs.  ``"auto"``:
-        on when ``fit`` gets at least 2,000 sequences (as
-        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` turns it on
-        from 10,000 samples); below that a 10% hold-out is small to stop on
-        and costs training data.  Chosen from ``bench/bench_tasks.py`` (see
-        the benchmarks page).  ``do_early_stopping_`` says what ``fit`` did.
+        on when ``fit`` gets at least 10,000 sequences, as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does.  With
+        fewer, an epoch has few steps and a weak motif can take more than
+        ``patience`` epochs to start being learned: stopping then keeps a
+        model at chance.  See the benchmarks page (``bench/bench_tasks.py``).
+        ``do_early_stopping_`` says what ``fit`` did.
     patience : int, default=5
         Epochs without improvement before early stopping.
     restore_best_weights : bool, default=True
