@@ -115,6 +115,8 @@ def tutorial_network(seed: int) -> DNACNNClassifier:
         pooling="max",
         pool_size=4,
         dense_units=16,
+        dense_activation="relu",
+        strands="forward",
         learning_rate=0.001,  # Keras' Adam default, as in the tutorial
         epochs=50,
         batch_size=32,

@@ -2,8 +2,9 @@
 
 Usage::
 
-    python bench/bench_tasks.py [--configs previous candidate both]
+    python bench/bench_tasks.py [--configs previous defaults forward]
         [--seeds 3] [--cells binary-1k messy ...] [--json results.json]
+        [--resume]
 
 Seven cells, each simulated from real JASPAR motifs (JASPAR2024 CORE
 vertebrates, read from ``pyjaspar``; no network), with sites sampled from the
@@ -27,18 +28,16 @@ Every cell has a test set of 2,000 sequences simulated with its training set.
 Per seed (``0 .. seeds - 1``: the seed of the data and the ``random_state``
 of the networks), every cell is simulated once and every configuration fitted
 on the same split, configurations interleaved seed by seed so that machine
-noise hits them alike.  The configurations (``--configs``):
+noise hits them alike.  The configurations (``--configs``), each a change to
+the shipped defaults:
 
 * ``previous``: the defaults before issue 11, spelled out (50 epochs, batch
-  32, learning rate 0.001, no early stopping, forward strand);
+  32, learning rate 0.001, no early stopping, forward strand, ReLU);
 * ``defaults``: ``DNACNNClassifier()`` / ``DNACNNRegressor()`` as shipped,
   read from ``get_params()`` and printed;
-* ``candidate``: the proposed defaults, spelled out (see ``CANDIDATE``): at
-  most 50 epochs, batch 256, learning rate 0.003, early stopping on the loss
-  of a random 10 % hold-out with patience 5, keeping the best epoch's weights;
-* ``both``: ``candidate`` with ``strands="both"``;
-* ``no-early-stopping``: ``candidate`` with ``early_stopping=False`` (all 50
-  epochs on all the training data), to tell what early stopping brings.
+* ``forward``: the defaults with ``strands="forward"``;
+* ``strand-max``: the defaults with ``strand_reduce="max"``;
+* ``relu``: the defaults with ``dense_activation="relu"``.
 
 Every network is ``make_pipeline(DNAOneHotTransformer(), estimator)`` fitted
 on the raw strings.  The baseline, always run, is 6-mer counts
@@ -54,9 +53,12 @@ metric (and its minimum), a second metric, the median fit time in seconds
 epochs trained.  Metrics: ROC AUC (binary, messy; accuracy second), accuracy
 (3-class; macro one-vs-rest ROC AUC second), macro ROC AUC over labels
 (multi-label), R² (regression).  A summary follows: does each configuration
-beat the 6-mer baseline's median in every cell, and is ``both`` at least as
-good as ``candidate`` (forward strand) in every cell (all sites sit on either
-strand), with its time relative to ``candidate``.
+beat the 6-mer baseline's median in every cell, and are the defaults (both
+strands) at least as good as ``forward`` in every cell (all sites sit on
+either strand), with their time relative to ``forward``.
+
+With ``--json``, the records are written after every fit; ``--resume`` reads
+them back and fits only what is missing (same seeds, cells and configs).
 """
 
 from __future__ import annotations
@@ -112,27 +114,17 @@ PREVIOUS = {
     "patience": 5,
     "restore_best_weights": True,
     "strands": "forward",
+    "strand_reduce": "max",
+    "dense_activation": "relu",
 }
 
-#: The proposed defaults, spelled out.
-CANDIDATE = {
-    "epochs": 50,
-    "batch_size": 256,
-    "learning_rate": 0.003,
-    "early_stopping": True,
-    "validation_fraction": None,
-    "patience": 5,
-    "restore_best_weights": True,
-    "strands": "forward",
-}
-
-#: Named configurations of the networks' parameters (None: as shipped).
+#: Named configurations: changes to the shipped defaults (None: as shipped).
 CONFIGS: dict[str, dict | None] = {
     "previous": PREVIOUS,
     "defaults": None,
-    "candidate": CANDIDATE,
-    "both": {**CANDIDATE, "strands": "both"},
-    "no-early-stopping": {**CANDIDATE, "early_stopping": False},
+    "forward": {"strands": "forward"},
+    "strand-max": {"strand_reduce": "max"},
+    "relu": {"dense_activation": "relu"},
 }
 
 KMER = "6-mer"
@@ -267,27 +259,33 @@ def epochs_trained(model) -> int | None:
 
 
 # --------------------------------------------------------------------- run
-def run(cells, configs, seeds, log=print) -> list[dict]:
-    """Fit everything; one record per (seed, cell, model)."""
+def run(cells, configs, seeds, records=(), save=None, log=print) -> list[dict]:
+    """Fit what ``records`` lacks; one record per (seed, cell, model).
+
+    ``save(records)`` is called after every fit.
+    """
     # Warm-up, not timed: TensorFlow's first-use costs would otherwise land on
     # the first network fitted.
     rng = np.random.default_rng(0)
     X, y = binary(64, rng, pfm=np.full((8, 4), 0.25), length=50)
     make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(epochs=1)).fit(X, y)
 
-    records = []
+    records = list(records)
+    done = {(r["seed"], r["cell"], r["model"]) for r in records}
     for seed in seeds:
         for cell in cells:
+            todo = [m for m in (KMER, *configs) if (seed, cell.name, m) not in done]
+            if not todo:
+                continue
             rng = np.random.default_rng([seed, cell.index])
             X, y = cell.simulate(cell.n_train + N_TEST, rng)
             X_train, y_train = X[: cell.n_train], y[: cell.n_train]
             X_test, y_test = X[cell.n_train :], y[cell.n_train :]
-            models = {KMER: kmer_model(cell)}
-            for name in configs:
-                if name == "both" and not cell.both_strands:
-                    continue
-                models[name] = network(cell, CONFIGS[name], seed)
-            for name, model in models.items():
+            for name in todo:
+                if name == KMER:
+                    model = kmer_model(cell)
+                else:
+                    model = network(cell, CONFIGS[name], seed)
                 start = time.perf_counter()
                 model.fit(X_train, y_train)
                 seconds = time.perf_counter() - start
@@ -302,6 +300,8 @@ def run(cells, configs, seeds, log=print) -> list[dict]:
                     "epochs": None if name == KMER else epochs_trained(model),
                 }
                 records.append(record)
+                if save is not None:
+                    save(records)
                 log(
                     f"  seed {seed} {cell.name:<12} {name:<10} {metric:.4f} "
                     f"{seconds:7.1f} s epochs {record['epochs']}"
@@ -361,21 +361,21 @@ def summary(cells, configs, records) -> list[str]:
                 f"{cell.name} {'yes' if ours > kmer else 'NO'} ({ours - kmer:+.4f})"
             )
         lines.append(f"{name} beats the 6-mer baseline: " + ", ".join(verdicts))
-    if "both" in configs and "candidate" in configs:
+    if "defaults" in configs and "forward" in configs:
         verdicts = []
         for cell in cells:
-            both = _median(records, cell.name, "both", "metric")
-            forward = _median(records, cell.name, "candidate", "metric")
-            if both is None or forward is None:
+            both = _median(records, cell.name, "defaults", "metric")
+            forward = _median(records, cell.name, "forward", "metric")
+            if both is None or forward is None or not cell.both_strands:
                 continue
-            slower = _median(records, cell.name, "both", "seconds") / _median(
-                records, cell.name, "candidate", "seconds"
+            slower = _median(records, cell.name, "defaults", "seconds") / _median(
+                records, cell.name, "forward", "seconds"
             )
             verdicts.append(
                 f"{cell.name} {'yes' if both >= forward else 'NO'} "
                 f"({both - forward:+.4f}, time x{slower:.2f})"
             )
-        lines.append('both >= candidate (strands="forward"): ' + ", ".join(verdicts))
+        lines.append('defaults (strands="both") >= forward: ' + ", ".join(verdicts))
     return lines
 
 
@@ -397,12 +397,15 @@ def main() -> None:
     parser.add_argument(
         "--configs",
         nargs="+",
-        default=["previous", "candidate", "both"],
+        default=["previous", "defaults", "forward"],
         choices=list(CONFIGS),
     )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--cells", nargs="+", default=None)
     parser.add_argument("--json", default=None, help="save the records here")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the records in --json, fit the rest"
+    )
     args = parser.parse_args()
 
     pfm_of = load_motifs(MOTIF_IDS)
@@ -437,8 +440,22 @@ def main() -> None:
         print(f"{name}: " + ", ".join(f"{k}={shipped[k]!r}" for k in SHOWN_PARAMS))
     print()
 
+    records, save = [], None
+    if args.json:
+
+        def save(records):
+            with open(args.json + ".tmp", "w") as f:
+                json.dump({"configs": CONFIGS, "records": records}, f, indent=1)
+            os.replace(args.json + ".tmp", args.json)
+
+        if args.resume and os.path.exists(args.json):
+            with open(args.json) as f:
+                records = json.load(f)["records"]
+            print(f"Resuming: {len(records)} fits read from {args.json}")
+    elif args.resume:
+        parser.error("--resume needs --json")
     start = time.perf_counter()
-    records = run(cells, args.configs, range(args.seeds))
+    records = run(cells, args.configs, range(args.seeds), records, save)
     wall = time.perf_counter() - start
 
     print()
@@ -450,10 +467,7 @@ def main() -> None:
     for line in summary(cells, args.configs, records):
         print(line)
     print()
-    print(f"Total wall time {wall / 60:.1f} min")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"configs": CONFIGS, "records": records}, f, indent=1)
+    print(f"Total wall time {wall / 60:.1f} min (this run)")
 
 
 if __name__ == "__main__":

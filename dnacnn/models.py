@@ -10,6 +10,7 @@ from ._validation import check_choice, check_int, check_real
 
 __all__ = [
     "build_cnn",
+    "custom_objects",
     "first_conv",
     "logit_function",
     "ARCHITECTURE_PARAMS",
@@ -36,6 +37,7 @@ ARCHITECTURE_PARAMS = (
     "pooling",
     "pool_size",
     "dense_units",
+    "dense_activation",
     "dropout",
     "strands",
     "strand_reduce",
@@ -54,9 +56,10 @@ def build_cnn(
     pooling: str = "global_max",
     pool_size: int = 4,
     dense_units: int = 16,
+    dense_activation: str = "gelu",
     dropout: float = 0.0,
-    strands: str = "forward",
-    strand_reduce: str = "max",
+    strands: str = "both",
+    strand_reduce: str = "mean",
     seed: int | None = None,
 ):
     """Build a 1D convolutional network over one-hot sequences.
@@ -99,14 +102,22 @@ def build_cnn(
     pool_size : int, default=4
         Window of the local max pooling (between layers, and for ``"max"``).
     dense_units : int, default=16
-        Units of the hidden dense layer (ReLU); 0 leaves it out.
+        Units of the hidden dense layer; 0 leaves it out.
+    dense_activation : str, default="gelu"
+        Activation of the hidden dense layer.  GELU, unlike ReLU, passes a
+        gradient for negative inputs: the few units fed by global-max-pooled
+        features, which are alike for every sequence at the start, cannot
+        all die in the first steps and leave the network at chance.
     dropout : float, default=0.0
         Dropout rate before the output layer.
-    strands : {"forward", "both"}, default="forward"
+    strands : {"both", "forward"}, default="both"
         ``"both"``: the convolutions and pooling (shared weights) scan the
         sequence and its reverse complement; needs 4 channels (A, C, G, T).
-    strand_reduce : {"max", "mean"}, default="max"
-        How the two strands' pooled features combine with ``strands="both"``.
+        ``"forward"``: the sequence as given only.
+    strand_reduce : {"mean", "max"}, default="mean"
+        How the two strands' pooled features combine with ``strands="both"``:
+        the mean adds a site on each strand up (a count), the maximum keeps
+        the stronger one.
     seed : int or None, default=None
         Seed of the network's own random draws: each convolution and dense
         kernel initializer and the dropout layer get a seed derived from it,
@@ -123,7 +134,9 @@ def build_cnn(
     Examples
     --------
     >>> from dnacnn.models import build_cnn
-    >>> model = build_cnn((50, 4), 2, pooling="max", conv_activation=None)
+    >>> model = build_cnn(
+    ...     (50, 4), 2, pooling="max", conv_activation=None, strands="forward"
+    ... )
     >>> [layer.__class__.__name__ for layer in model.layers]
     ['Conv1D', 'MaxPooling1D', 'Flatten', 'Dense', 'Dense']
     >>> model.output_shape
@@ -132,11 +145,11 @@ def build_cnn(
     >>> all((a == b).all() for a, b in zip(*(m.get_weights() for m in same)))
     True
 
-    Both strands, one linear output: a sequence and its reverse complement
-    score the same.
+    Both strands (the default), one linear output: a sequence and its reverse
+    complement score the same.
 
     >>> import numpy as np
-    >>> model = build_cnn((50, 4), 1, output="linear", strands="both", seed=0)
+    >>> model = build_cnn((50, 4), 1, output="linear", seed=0)
     >>> x = np.eye(4, dtype="float32")[np.random.default_rng(0).integers(0, 4, 50)]
     >>> forward, reverse = model.predict(np.stack([x, x[::-1, ::-1]]), verbose=0)
     >>> bool(np.allclose(forward, reverse, atol=1e-6))
@@ -154,6 +167,7 @@ def build_cnn(
         pooling=pooling,
         pool_size=pool_size,
         dense_units=dense_units,
+        dense_activation=dense_activation,
         dropout=dropout,
         strands=strands,
         strand_reduce=strand_reduce,
@@ -189,7 +203,9 @@ def build_cnn(
     head = []
     if dense_units:
         head.append(
-            layers.Dense(dense_units, activation="relu", kernel_initializer=kernel())
+            layers.Dense(
+                dense_units, activation=dense_activation, kernel_initializer=kernel()
+            )
         )
     if dropout:
         head.append(layers.Dropout(dropout, seed=next(seeds)))
@@ -237,6 +253,25 @@ def _reverse_complement_layer():
     return ReverseComplement
 
 
+def custom_objects() -> dict:
+    """The Keras layer classes of dnacnn's networks, by registered name.
+
+    Keras needs them to load a saved network in a process that has not built
+    one (``strands="both"`` networks hold a ``ReverseComplement`` layer):
+    ``keras.saving.load_model(path, custom_objects=custom_objects())``.
+
+    Examples
+    --------
+    >>> from dnacnn.models import custom_objects
+    >>> sorted(custom_objects())
+    ['dnacnn>ReverseComplement']
+    """
+    import keras
+
+    layer = _reverse_complement_layer()
+    return {keras.saving.get_registered_name(layer): layer}
+
+
 def __getattr__(name):  # ReverseComplement needs Keras: defined when first asked
     if name == "ReverseComplement":
         globals()[name] = cls = _reverse_complement_layer()
@@ -268,6 +303,7 @@ def _check_architecture(
     pooling,
     pool_size,
     dense_units,
+    dense_activation,
     dropout,
     strands,
     strand_reduce,

@@ -12,7 +12,8 @@ classifier) as one zip file holding data only:
     ``input_shape_``, ``n_features_in_``), in JSON;
 ``model.keras``
     the Keras network, as ``keras.Model.save`` writes it (it can also be
-    opened alone with ``keras.saving.load_model(path, safe_mode=True)``).
+    opened alone with ``keras.saving.load_model(path, safe_mode=True,
+    custom_objects=dnacnn.models.custom_objects())``).
 
 :func:`load_model` rebuilds the classifier from its parameters through
 scikeras' ``initialize`` and reads the weights alone from ``model.keras``;
@@ -37,6 +38,15 @@ __all__ = ["is_safe_model_file", "load_model", "save_model"]
 
 FORMAT = "dnacnn-model"
 VERSION = 1
+
+#: Parameters that files of this format were first written without, and the
+#: behaviour a network saved without them was built with (their defaults
+#: have changed since): read so, such a file is rebuilt as it was fitted.
+_ADDED_PARAMS = {
+    "strands": "forward",
+    "strand_reduce": "max",
+    "dense_activation": "relu",
+}
 _META = "dnacnn.json"
 _NETWORK = "model.keras"
 _JOBLIB_HINT = (
@@ -405,7 +415,7 @@ def load_model(path: str | os.PathLike[str]):
 def _load_classifier(cls, step, network: Path, path: Path):
     from collections import defaultdict
 
-    params = {k: _decode(v) for k, v in step["params"].items()}
+    params = {**_ADDED_PARAMS, **{k: _decode(v) for k, v in step["params"].items()}}
     fitted = {k: _decode(v) for k, v in step["fitted"].items()}
     classifier = cls(**params)
     configure_threads(classifier.n_threads)  # before the network's first op

@@ -92,6 +92,8 @@ def test_tutorial_network_is_reachable_by_parameters(motif_data):
         pooling="max",
         pool_size=4,
         dense_units=16,
+        dense_activation="relu",
+        strands="forward",
         learning_rate=0.001,
         epochs=1,
         batch_size=32,
@@ -123,7 +125,13 @@ def test_tutorial_network_is_reachable_by_parameters(motif_data):
 def test_architecture_parameters_change_the_network(motif_data):
     X, y = motif_data
     clf = DNACNNClassifier(
-        n_conv_layers=2, kernel_size=5, filters=8, dropout=0.3, epochs=1
+        n_conv_layers=2,
+        kernel_size=5,
+        filters=8,
+        dropout=0.3,
+        dense_activation="tanh",
+        strands="forward",
+        epochs=1,
     ).fit(X[:40], y[:40])
     names = [type(layer).__name__ for layer in clf.model_.layers]
     assert names == [
@@ -135,6 +143,26 @@ def test_architecture_parameters_change_the_network(motif_data):
         "Dropout",
         "Dense",
     ]
+    assert clf.model_.layers[4].activation.__name__ == "tanh"
+
+
+def test_the_default_network_reads_both_strands_through_one_scan(motif_data):
+    X, y = motif_data
+    clf = DNACNNClassifier(filters=8, epochs=1).fit(X[:40], y[:40])
+    layers = {type(layer).__name__: layer for layer in clf.model_.layers}
+    assert list(layers) == [
+        "InputLayer",
+        "ReverseComplement",
+        "Conv1D",  # one layer, called on each strand: shared weights
+        "GlobalMaxPooling1D",
+        "Average",  # strand_reduce="mean"
+        "Dense",
+    ]
+    hidden, output = (
+        layer for layer in clf.model_.layers if layer.name.startswith("dense")
+    )
+    assert (hidden.units, hidden.activation.__name__) == (16, "gelu")
+    assert len(layers["Conv1D"]._inbound_nodes) == 2
 
 
 def test_learning_rate_and_routed_optimizer_parameters(motif_data):
@@ -422,8 +450,11 @@ def test_input_dtypes_and_2d_input(fitted, motif_data):
     )
     clf = DNACNNClassifier(**FAST, random_state=0).fit(X.astype(np.uint8), y)
     np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
-    flat = DNACNNClassifier(kernel_size=3, epochs=1).fit(X[:, :, 0], y)
-    assert flat.input_shape_ == (30, 1)
+    # 2-D input is (n, L, 1): not DNA, so the forward strand only
+    flat = DNACNNClassifier(kernel_size=3, epochs=1, strands="forward")
+    assert flat.fit(X[:, :, 0], y).input_shape_ == (30, 1)
+    with pytest.raises(ValueError, match="has 1 channels per position; use strands"):
+        DNACNNClassifier(kernel_size=3, epochs=1).fit(X[:, :, 0], y)
 
 
 def test_a_one_hot_array_on_disk_is_read_batch_by_batch(motif_data, tmp_path):

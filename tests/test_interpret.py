@@ -130,10 +130,10 @@ def _forward(keras_model, output):
     def f(x):
         if output == "probability":
             return keras_model.predict(x, verbose=0)[:, 1]
-        hidden = x
-        for layer in keras_model.layers[:-1]:
-            hidden = layer(hidden)
+        import keras
+
         last = keras_model.layers[-1]
+        hidden = keras.Model(keras_model.inputs, last.input)(x)  # any layout
         logits = np.asarray(hidden) @ np.asarray(last.kernel) + np.asarray(last.bias)
         return logits[:, 1]
 

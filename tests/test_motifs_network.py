@@ -7,6 +7,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from dnacnn import DNAOneHotTransformer, make_motif_dataset, one_hot_encode
+from dnacnn.models import first_conv
 from dnacnn.motifs import Motif, discover_motif, filter_motifs, read_meme
 
 PRIMER_MOTIF = "CGACCGAACTCC"
@@ -75,7 +76,7 @@ def test_filter_motifs_collects_the_windows_above_threshold(
     X = one_hot_encode(seqs)
     # filter 1 never fires (all weights -1 after relu: activation 0)
     set_filters(tiny_classifier, ["ACGT", "NNNN", "GGCA"])
-    conv = tiny_classifier.model_.layers[0]
+    conv = first_conv(tiny_classifier.model_)
     kernel, bias = conv.get_weights()
     kernel[:, :, 1] = -1
     conv.set_weights([kernel, bias])

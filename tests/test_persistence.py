@@ -88,6 +88,38 @@ def test_the_file_holds_no_pickle_and_loads_without_unpickling(
     assert (load_model(path).predict_proba(X) == fitted.predict_proba(X)).all()
 
 
+def test_a_file_saved_before_the_strand_parameters_is_rebuilt_as_fitted(data, tmp_path):
+    # Files written before strands, strand_reduce and dense_activation existed
+    # hold forward-strand ReLU networks: their weights also fit the (now
+    # default) two-strand GELU layout, so a wrong reading would go unnoticed.
+    X, y = data
+    old = make_pipeline(
+        DNAOneHotTransformer(),
+        DNACNNClassifier(
+            epochs=2,
+            filters=4,
+            kernel_size=5,
+            strands="forward",
+            strand_reduce="max",
+            dense_activation="relu",
+            random_state=0,
+        ),
+    ).fit(X, y)
+    path = save_model(old, tmp_path / "old.dnacnn")
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    meta = json.loads(files["dnacnn.json"])
+    for name in ("strands", "strand_reduce", "dense_activation"):
+        del meta["steps"][1]["params"][name]
+    files["dnacnn.json"] = json.dumps(meta).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    loaded = load_model(path)
+    assert loaded[-1].get_params() == old[-1].get_params()
+    assert (loaded.predict_proba(X) == old.predict_proba(X)).all()
+
+
 @pytest.mark.parametrize(
     "model, message",
     [

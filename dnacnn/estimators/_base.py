@@ -24,7 +24,7 @@ from sklearn.exceptions import NotFittedError
 from .._threads import configure_threads
 from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
 from .._validation import check_choice, check_int, check_onehot, check_real
-from ..models import ARCHITECTURE_PARAMS, build_cnn
+from ..models import ARCHITECTURE_PARAMS, build_cnn, custom_objects
 
 __all__ = ["AUGMENTATIONS", "DNACNNBase", "EARLY_STOPPING_AUTO", "SHARED_PARAMETERS"]
 
@@ -36,7 +36,9 @@ class _PackedNetwork:
         self.data = pack_keras_model(network)[1][0]
 
     def unpack(self) -> keras.Model:
-        return unpack_keras_model(self.data)
+        # a process that has not built a network has not registered its layers
+        with keras.saving.custom_object_scope(custom_objects()):
+            return unpack_keras_model(self.data)
 
 
 #: ``early_stopping="auto"`` stops early from this many training sequences.
@@ -67,17 +69,26 @@ default="global_max"
     pool_size : int, default=4
         Window of the local max pooling.
     dense_units : int, default=16
-        Hidden dense layer width (ReLU); 0 leaves the layer out.
+        Hidden dense layer width; 0 leaves the layer out.
+    dense_activation : str, default="gelu"
+        Activation of the hidden dense layer.  Unlike ReLU, GELU passes a
+        gradient for negative inputs, so that its few units cannot all die
+        in the first steps and leave the network at chance (measured: one
+        fit in three on a task of the benchmarks with ReLU).
     dropout : float, default=0.0
         Dropout rate before the output layer.
-    strands : {"forward", "both"}, default="forward"
+    strands : {"both", "forward"}, default="both"
         ``"both"``: the same filters (shared weights) scan each sequence and
         its reverse complement, and the two strands' pooled features are
         combined by ``strand_reduce``, so that a sequence and its reverse
-        complement get the same prediction (to float32 rounding).  For
-        factors that bind either strand; needs one-hot A, C, G, T input.
-    strand_reduce : {"max", "mean"}, default="max"
-        How the two strands combine with ``strands="both"``.
+        complement get the same prediction (to float32 rounding), as
+        transcription factors bind either strand; needs one-hot A, C, G, T
+        input.  ``"forward"``: only the sequence as given, for strand-specific
+        signals or input that is not one-hot DNA.
+    strand_reduce : {"mean", "max"}, default="mean"
+        How the two strands combine with ``strands="both"``: the mean adds up
+        a site on each strand (the network can count sites), the maximum
+        keeps the stronger strand.
     augment : {None, "reverse_complement"}, default=None
         ``"reverse_complement"`` trains on each batch and its reverse
         complements (same targets and weights): the cheaper, approximate
@@ -165,9 +176,10 @@ class DNACNNBase:
         pooling: str = "global_max",
         pool_size: int = 4,
         dense_units: int = 16,
+        dense_activation: str = "gelu",
         dropout: float = 0.0,
-        strands: str = "forward",
-        strand_reduce: str = "max",
+        strands: str = "both",
+        strand_reduce: str = "mean",
         augment: str | None = None,
         learning_rate: float = 0.003,
         early_stopping: bool | str = "auto",
@@ -214,6 +226,7 @@ class DNACNNBase:
         self.pooling = pooling
         self.pool_size = pool_size
         self.dense_units = dense_units
+        self.dense_activation = dense_activation
         self.dropout = dropout
         self.strands = strands
         self.strand_reduce = strand_reduce

@@ -37,15 +37,16 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     cross-entropy; ``predict`` gives the indicator matrix, ``predict_proba``
     one probability per label).  The network is ``n_conv_layers`` of
     ``Conv1D(filters, kernel_size)``, the ``pooling`` step,
-    ``Dense(dense_units, relu)``, ``Dropout(dropout)`` and the output (see
-    :func:`dnacnn.models.build_cnn`), trained with ``optimizer`` (Adam).  The
-    defaults scan for a motif anywhere in the sequence (global max pooling),
-    which works on short and long sequences alike.  The primer tutorial's
-    exact network and training are::
+    ``Dense(dense_units, dense_activation)``, ``Dropout(dropout)`` and the
+    output (see :func:`dnacnn.models.build_cnn`), trained with ``optimizer``
+    (Adam).  The defaults scan both strands for a motif anywhere in the
+    sequence (global max pooling), which works on short and long sequences
+    alike.  The primer tutorial's exact network and training are::
 
         DNACNNClassifier(filters=32, kernel_size=12, conv_activation=None,
                          pooling="max", pool_size=4, dense_units=16,
-                         dropout=0.0, epochs=50, batch_size=32)
+                         dense_activation="relu", strands="forward",
+                         learning_rate=0.001, epochs=50, batch_size=32)
 
     Parameters
     ----------
