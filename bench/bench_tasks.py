@@ -36,8 +36,10 @@ the shipped defaults:
 * ``defaults``: ``DNACNNClassifier()`` / ``DNACNNRegressor()`` as shipped,
   read from ``get_params()`` and printed;
 * ``forward``: the defaults with ``strands="forward"``;
-* ``strand-max``: the defaults with ``strand_reduce="max"``;
-* ``relu``: the defaults with ``dense_activation="relu"``.
+* ``max``, ``mean``: the defaults with ``strand_reduce="max"`` (the
+  classifier's default) or ``"mean"`` (the regressor's);
+* ``mean-relu``: ``mean`` with ``dense_activation="relu"`` (the default is
+  GELU).
 
 Every network is ``make_pipeline(DNAOneHotTransformer(), estimator)`` fitted
 on the raw strings.  The baseline, always run, is 6-mer counts
@@ -123,8 +125,9 @@ CONFIGS: dict[str, dict | None] = {
     "previous": PREVIOUS,
     "defaults": None,
     "forward": {"strands": "forward"},
-    "strand-max": {"strand_reduce": "max"},
-    "relu": {"dense_activation": "relu"},
+    "max": {"strand_reduce": "max"},
+    "mean": {"strand_reduce": "mean"},
+    "mean-relu": {"strand_reduce": "mean", "dense_activation": "relu"},
 }
 
 KMER = "6-mer"
@@ -429,15 +432,19 @@ def main() -> None:
             f"{cell.n_train:,} training / {N_TEST:,} test"
         )
     print()
+    classifier, regressor = DNACNNClassifier(), DNACNNRegressor()
     for name in args.configs:
-        if CONFIGS[name] is None:
-            shipped = DNACNNClassifier().get_params()
-            regressor = DNACNNRegressor().get_params()
-            if any(shipped[k] != regressor[k] for k in SHOWN_PARAMS):
-                print("  (DNACNNRegressor's defaults differ from the classifier's)")
-        else:
-            shipped = {**DNACNNClassifier().get_params(), **CONFIGS[name]}
-        print(f"{name}: " + ", ".join(f"{k}={shipped[k]!r}" for k in SHOWN_PARAMS))
+        changes = CONFIGS[name] or {}
+        params = {**classifier.get_params(), **changes}
+        print(f"{name}: " + ", ".join(f"{k}={params[k]!r}" for k in SHOWN_PARAMS))
+        of_regressor = {**regressor.get_params(), **changes}
+        differ = [k for k in SHOWN_PARAMS if of_regressor[k] != params[k]]
+        if differ:
+            print(
+                "  (DNACNNRegressor: "
+                + ", ".join(f"{k}={of_regressor[k]!r}" for k in differ)
+                + ")"
+            )
     print()
 
     records, save = [], None

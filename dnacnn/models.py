@@ -59,7 +59,7 @@ def build_cnn(
     dense_activation: str = "gelu",
     dropout: float = 0.0,
     strands: str = "both",
-    strand_reduce: str = "mean",
+    strand_reduce: str = "max",
     seed: int | None = None,
 ):
     """Build a 1D convolutional network over one-hot sequences.
@@ -114,10 +114,10 @@ def build_cnn(
         ``"both"``: the convolutions and pooling (shared weights) scan the
         sequence and its reverse complement; needs 4 channels (A, C, G, T).
         ``"forward"``: the sequence as given only.
-    strand_reduce : {"mean", "max"}, default="mean"
+    strand_reduce : {"max", "mean"}, default="max"
         How the two strands' pooled features combine with ``strands="both"``:
-        the mean adds a site on each strand up (a count), the maximum keeps
-        the stronger one.
+        the maximum keeps the stronger strand, the mean adds a site on one
+        strand to a site on the other (a count, for regressions of activity).
     seed : int or None, default=None
         Seed of the network's own random draws: each convolution and dense
         kernel initializer and the dropout layer get a seed derived from it,

@@ -155,7 +155,7 @@ def test_the_default_network_reads_both_strands_through_one_scan(motif_data):
         "ReverseComplement",
         "Conv1D",  # one layer, called on each strand: shared weights
         "GlobalMaxPooling1D",
-        "Average",  # strand_reduce="mean"
+        "Maximum",  # strand_reduce="max", the classifier's default
         "Dense",
     ]
     hidden, output = (

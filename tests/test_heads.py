@@ -86,9 +86,13 @@ def test_both_heads_share_one_definition_of_the_parameters():
     assert {"filters", "strands", "validation_fraction", "epochs"} <= shared
     assert set(classifier) - shared == {"class_weight"}
     assert classifier["loss"].default is None and regressor["loss"].default == "mse"
-    for name in shared - {"loss"}:
+    # is a site there (the stronger strand) / how much binding (both strands)
+    assert classifier["strand_reduce"].default == "max"
+    assert regressor["strand_reduce"].default == "mean"
+    for name in shared - {"loss", "strand_reduce"}:
         assert classifier[name].default == regressor[name].default, name
     assert DNACNNRegressor().get_params()["strands"] == "both"
+    assert DNACNNRegressor().get_params()["strand_reduce"] == "mean"
     assert "strands : {" in DNACNNRegressor.__doc__  # the shared docs, filled in
     assert is_regressor(DNACNNRegressor()) and is_classifier(DNACNNClassifier())
 

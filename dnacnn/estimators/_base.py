@@ -85,10 +85,12 @@ default="global_max"
         transcription factors bind either strand; needs one-hot A, C, G, T
         input.  ``"forward"``: only the sequence as given, for strand-specific
         signals or input that is not one-hot DNA.
-    strand_reduce : {"mean", "max"}, default="mean"
-        How the two strands combine with ``strands="both"``: the mean adds up
-        a site on each strand (the network can count sites), the maximum
-        keeps the stronger strand.
+    strand_reduce : {"max", "mean"}, default="max" (classifier), "mean" \
+(regressor)
+        How the two strands' pooled features combine with ``strands="both"``:
+        the maximum keeps the stronger strand (is a site there?), the mean
+        adds a site on one strand to a site on the other (how much binding?),
+        which a regression of activity over several sites needs.
     augment : {None, "reverse_complement"}, default=None
         ``"reverse_complement"`` trains on each batch and its reverse
         complements (same targets and weights): the cheaper, approximate
@@ -179,7 +181,7 @@ class DNACNNBase:
         dense_activation: str = "gelu",
         dropout: float = 0.0,
         strands: str = "both",
-        strand_reduce: str = "mean",
+        strand_reduce: str = "mean",  # the classifier's own default is "max"
         augment: str | None = None,
         learning_rate: float = 0.003,
         early_stopping: bool | str = "auto",

@@ -111,8 +111,16 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     (2, 3)
     """
 
-    def __init__(self, model=None, *, loss=None, class_weight=None, **params):
-        super().__init__(model, loss=loss, class_weight=class_weight, **params)
+    def __init__(
+        self, model=None, *, loss=None, class_weight=None, strand_reduce="max", **params
+    ):
+        super().__init__(
+            model,
+            loss=loss,
+            class_weight=class_weight,
+            strand_reduce=strand_reduce,
+            **params,
+        )
 
     def __sklearn_tags__(self):
         # scikeras puts BaseEstimator before ClassifierMixin, whose tags are

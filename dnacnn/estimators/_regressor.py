@@ -79,8 +79,8 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
     (2,)
     """
 
-    def __init__(self, model=None, *, loss="mse", **params):
-        super().__init__(model, loss=loss, **params)
+    def __init__(self, model=None, *, loss="mse", strand_reduce="mean", **params):
+        super().__init__(model, loss=loss, strand_reduce=strand_reduce, **params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
