@@ -56,7 +56,7 @@ def build_cnn(
     pooling: str = "global_max",
     pool_size: int = 4,
     dense_units: int = 16,
-    dense_activation: str = "gelu",
+    dense_activation: str = "leaky_relu",
     dropout: float = 0.0,
     strands: str = "both",
     strand_reduce: str = "max",
@@ -103,11 +103,12 @@ def build_cnn(
         Window of the local max pooling (between layers, and for ``"max"``).
     dense_units : int, default=16
         Units of the hidden dense layer; 0 leaves it out.
-    dense_activation : str, default="gelu"
-        Activation of the hidden dense layer.  GELU, unlike ReLU, passes a
-        gradient for negative inputs: the few units fed by global-max-pooled
-        features, which are alike for every sequence at the start, cannot
-        all die in the first steps and leave the network at chance.
+    dense_activation : str, default="leaky_relu"
+        Activation of the hidden dense layer.  Leaky ReLU, unlike ReLU,
+        passes a gradient for negative inputs: the few units fed by
+        global-max-pooled features, which are alike for every sequence at the
+        start, cannot all die in the first steps and leave the network at
+        chance.
     dropout : float, default=0.0
         Dropout rate before the output layer.
     strands : {"both", "forward"}, default="both"

@@ -91,7 +91,7 @@ def test_the_file_holds_no_pickle_and_loads_without_unpickling(
 def test_a_file_saved_before_the_strand_parameters_is_rebuilt_as_fitted(data, tmp_path):
     # Files written before strands, strand_reduce and dense_activation existed
     # hold forward-strand ReLU networks: their weights also fit the (now
-    # default) two-strand GELU layout, so a wrong reading would go unnoticed.
+    # default) two-strand leaky-ReLU layout, so a wrong reading would go unnoticed.
     X, y = data
     old = make_pipeline(
         DNAOneHotTransformer(),
