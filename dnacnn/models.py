@@ -326,6 +326,7 @@ def _check_architecture(
     check_choice(pooling, "pooling", POOLINGS)
     check_choice(strands, "strands", STRANDS)
     check_choice(strand_reduce, "strand_reduce", STRAND_REDUCTIONS)
+    _check_activation(dense_activation, "dense_activation")
     if strands == "both" and input_shape[1] != 4:
         raise ValueError(
             f"strands='both' reads the reverse complement of one-hot DNA of 4 "
@@ -351,6 +352,24 @@ def _check_architecture(
             f"pool_size={pool_size}; use a smaller pool_size or "
             "pooling='global_max'."
         )
+
+
+def _check_activation(name, parameter: str) -> None:
+    """``name`` names a Keras activation (a ``TypeError`` if not a string)."""
+    import keras
+
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{parameter} must be the name of a Keras activation such as "
+            f"'leaky_relu', got {type(name).__name__} {name!r}."
+        )
+    try:
+        keras.activations.get(name)
+    except ValueError as exc:
+        raise ValueError(
+            f"{parameter}={name!r} is not a Keras activation; use a name from "
+            "keras.activations, such as 'leaky_relu', 'relu' or 'gelu'."
+        ) from exc
 
 
 # --------------------------------------------------------------------------
