@@ -69,7 +69,9 @@ def discover_motifs(
         Sequences whose attributions are clustered: strings for a Pipeline,
         one-hot ``(n_samples, L, 4)`` for a network.  All of them are used
         (seqlets are found where the attribution is significant, so sequences
-        without a motif add few).
+        without a motif add few; a network reading both strands gives the
+        best chance match on either strand some attribution, and more of
+        them: pass the bound sequences alone to keep the sites to those).
     target : label or None, default=None
         The output explained, as in :func:`dnacnn.interpret.saliency`: by
         default the positive class ``classes_[1]`` of a binary classifier.
