@@ -12,6 +12,7 @@ __all__ = [
     "build_cnn",
     "custom_objects",
     "first_conv",
+    "reads_both_strands",
     "logit_function",
     "ARCHITECTURE_PARAMS",
     "POOLINGS",
@@ -392,6 +393,16 @@ def first_conv(model):
         f"The network {model.name!r} has no Conv1D layer; filter motifs and the "
         "default seed width need one."
     )
+
+
+def reads_both_strands(model) -> bool:
+    """Whether ``model`` (a network of :func:`build_cnn`) reads both strands.
+
+    Its layers then also read the reverse complement of each sequence
+    (``strands="both"``): the first convolution's filters scan both strands.
+    """
+    layer = _reverse_complement_layer()
+    return any(isinstance(each, layer) for each in model.layers)
 
 
 def logit_function(model):

@@ -64,8 +64,53 @@ def tiny_classifier():
     from dnacnn import DNACNNClassifier
 
     seqs = random_sequences(16, 20, seed=7)
-    clf = DNACNNClassifier(filters=3, kernel_size=4, epochs=1, random_state=0)
+    clf = DNACNNClassifier(
+        filters=3, kernel_size=4, epochs=1, strands="forward", random_state=0
+    )
     return clf.fit(one_hot_encode(seqs), np.arange(16) % 2)
+
+
+def reverse_complement_text(text):
+    return text[::-1].translate(str.maketrans("ACGT", "TGCA"))
+
+
+def test_filter_motifs_of_a_two_strand_network_read_both_strands():
+    from dnacnn import DNACNNClassifier
+
+    train = one_hot_encode(random_sequences(16, 20, seed=7))
+    clf = DNACNNClassifier(filters=2, kernel_size=4, epochs=1, random_state=0)
+    clf.fit(train, np.arange(16) % 2)  # strands="both", the default
+    patterns = ["GGCA", "AACG"]  # neither is its own reverse complement
+    set_filters(clf, patterns)
+    seqs = random_sequences(12, 20, seed=8)
+    motifs = filter_motifs(clf, one_hot_encode(seqs), threshold=0.5)
+    assert [m.name for m in motifs] == ["filter0", "filter1"]
+    for motif, pattern in zip(motifs, patterns, strict=True):
+        # a plain loop: a window on the reverse strand matches the pattern
+        # where the forward window matches its reverse complement
+        rows = []
+        for strand, text in ((1, pattern), (-1, reverse_complement_text(pattern))):
+            for i, seq in enumerate(seqs):
+                for start in range(len(seq) - 3):
+                    window = seq[start : start + 4]
+                    matches = sum(a == b for a, b in zip(window, text, strict=True))
+                    rows.append((i, start, strand, matches))
+        top = max(row[-1] for row in rows)
+        expected = sorted(
+            (i, start, strand)
+            for i, start, strand, matches in rows
+            if matches > 0.5 * top
+        )
+        found = motif.sites[["sequence", "start", "strand"]].tolist()
+        assert sorted(found) == expected
+        assert {-1, 1} <= set(motif.sites["strand"])
+        for site in motif.sites:
+            window = seqs[site["sequence"]][site["start"] : site["start"] + 4]
+            read = window if site["strand"] == 1 else reverse_complement_text(window)
+            assert read == site["site"]
+        np.testing.assert_array_equal(
+            motif.counts, Motif.from_sequences(motif.sites["site"]).counts
+        )
 
 
 def test_filter_motifs_collects_the_windows_above_threshold(
@@ -108,7 +153,8 @@ def test_filter_motifs_collects_the_windows_above_threshold(
         filter_motifs(tiny_classifier, X[:, :10])
 
 
-def test_filter_motifs_of_a_pipeline_use_original_coordinates():
+@pytest.mark.parametrize("strands", ["forward", "both"])
+def test_filter_motifs_of_a_pipeline_use_original_coordinates(strands):
     from dnacnn import DNACNNClassifier
 
     seqs = random_sequences(10, 20, seed=9)
@@ -116,19 +162,33 @@ def test_filter_motifs_of_a_pipeline_use_original_coordinates():
     seqs[4] = "ACGT" + seqs[4][4:]
     model = make_pipeline(
         DNAOneHotTransformer(padding="left"),
-        DNACNNClassifier(filters=1, kernel_size=4, epochs=1, random_state=0),
+        DNACNNClassifier(
+            filters=1, kernel_size=4, epochs=1, strands=strands, random_state=0
+        ),
     ).fit(seqs, np.arange(10) % 2)
     set_filters(model[-1], ["ACGT"])
     [motif] = filter_motifs(model, seqs, threshold=0.6)
     pad = [21 - len(s) for s in seqs]
-    assert motif.sites[["sequence", "start"]].tolist() == expected_filter_sites(
+    plus = motif.sites[motif.sites["strand"] == 1]
+    assert plus[["sequence", "start"]].tolist() == expected_filter_sites(
         seqs, "ACGT", 0.6, pad
     )
+    minus = motif.sites[motif.sites["strand"] == -1]
+    if strands == "both":  # ACGT is its own reverse complement: found again
+        # on the reverse strand, at the same place of the original sequence
+        assert (
+            minus[["sequence", "start"]].tolist()
+            == plus[["sequence", "start"]].tolist()
+        )
+    else:
+        assert not len(minus)
     for s in motif.sites:
         seq = seqs[s["sequence"]]
         read = "".join(
             seq[j] if j >= 0 else "N" for j in range(s["start"], s["start"] + 4)
         )
+        if s["strand"] == -1:
+            read = read[::-1].translate(str.maketrans("ACGTN", "TGCAN"))
         assert read == s["site"]
     with pytest.raises(NotFittedError):
         filter_motifs(make_pipeline(DNAOneHotTransformer(), DNACNNClassifier()), seqs)

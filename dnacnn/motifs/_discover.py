@@ -14,7 +14,7 @@ from .. import interpret
 from .._fitted import resolve, target_members
 from .._sequences import as_sequence_array
 from .._validation import check_choice, check_int, check_real
-from ..models import first_conv
+from ..models import first_conv, reads_both_strands
 from ..preprocessing import decode_one_hot
 from ._meme_text import check_name
 from ._motif import Motif
@@ -396,9 +396,11 @@ def filter_motifs(
         In filter order, named ``filter0``, ``filter1``, ...; each of the
         width of the filters (the kernel size), with the counts of its
         windows and their sites (``score`` is the activation, ``strand``
-        always +1, ``start`` the window's start in the original sequence;
-        with "same" padding a window may start before 0 or end after the
-        sequence, those positions counting as no base).
+        +1, or -1 for a window a network reading both strands
+        (``strands="both"``) found on the reverse strand, the site then
+        read on that strand; ``start`` the window's start in the original
+        sequence; with "same" padding a window may start before 0 or end
+        after the sequence, those positions counting as no base).
 
     Raises
     ------
@@ -415,7 +417,8 @@ def filter_motifs(
     Notes
     -----
     The activations are those of the first ``Conv1D`` layer, after its
-    activation function, computed for all of ``X`` in batches.  Positions
+    activation function, computed for all of ``X`` in batches (and for
+    their reverse complements when the network reads both strands).  Positions
     the encoder padded are all zeros and count for no base.
 
     Examples
@@ -454,45 +457,57 @@ def filter_motifs(
     offset = {"same": -((k - 1) // 2), "causal": -(k - 1)}.get(conv.padding, 0)
 
     submodel = keras.Model(classifier.model_.inputs[0], conv.output)
+    # a network reading both strands applies its filters to each strand
+    strands = (1, -1) if reads_both_strands(classifier.model_) else (1,)
+    L = X_model.shape[1]
 
     def batches():
-        for i in range(0, len(X_model), batch_size):
-            batch = submodel(X_model[i : i + batch_size], training=False)
-            yield i, keras.ops.convert_to_numpy(batch)
+        for strand in strands:
+            for i in range(0, len(X_model), batch_size):
+                x = X_model[i : i + batch_size]
+                if strand == -1:  # the reverse complement, as the network reads it
+                    x = np.ascontiguousarray(x[:, ::-1, ::-1])
+                batch = submodel(x, training=False)
+                yield strand, i, keras.ops.convert_to_numpy(batch)
 
     # pass 1: each filter's largest activation; the activations are kept for
     # pass 2 when they are small, else computed again
     n_filters = int(conv.filters)
     n_out = int(conv.output.shape[1])
-    kept = [] if len(X_model) * n_out * n_filters <= KEEP_ACTIVATIONS else None
+    size = len(X_model) * n_out * n_filters * len(strands)
+    kept = [] if size <= KEEP_ACTIVATIONS else None
     maxima = np.full(n_filters, -np.inf, dtype=np.float32)
-    for i, activations in batches():
+    for strand, i, activations in batches():
         np.maximum(maxima, activations.max(axis=(0, 1)), out=maxima)
         if kept is not None:
-            kept.append((i, activations))
+            kept.append((strand, i, activations))
     cut = np.where(maxima > 0, threshold * maxima, np.inf)
 
     # pass 2: the windows above the cut, for all filters at once
     counts = np.zeros((n_filters, k, 4), dtype=np.float64)
     parts = []
-    for i, activations in kept if kept is not None else batches():
+    for strand, i, activations in kept if kept is not None else batches():
         row, position, f = np.nonzero(activations > cut)
-        windows = gather_windows(
-            X_model, position + offset, np.ones(row.size, np.int8), k, rows=row + i
-        )
+        starts = position + offset  # on the strand read
+        if strand == -1:  # the same window, in forward coordinates
+            starts = L - starts - k
+        signs = np.full(row.size, strand, np.int8)
+        windows = gather_windows(X_model, starts, signs, k, rows=row + i)
         np.add.at(counts, f, windows)
         parts.append(
             (
                 f,
                 row + i,
-                position + offset,
+                starts,
+                signs,
                 activations[row, position, f],
                 decode_one_hot(windows, padding=None),
             )
         )
     columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
-    order = np.argsort(columns[0], kind="stable")  # filter, sequence, start
-    f, seq, start, score, letters = (column[order] for column in columns)
+    f, seq, start, strand = columns[:4]
+    order = np.lexsort((-strand, start, seq, f))  # filter, sequence, start, + first
+    f, seq, start, strand, score, letters = (column[order] for column in columns)
     if placement is not None:
         start = start - placement.offsets[seq]  # the encoder's shift of each sequence
     bounds = np.searchsorted(f, np.arange(n_filters + 1))
@@ -504,7 +519,7 @@ def filter_motifs(
         sites = np.zeros(b - a, dtype=site_dtype(k))
         sites["sequence"] = seq[a:b]
         sites["start"] = start[a:b]
-        sites["strand"] = 1
+        sites["strand"] = strand[a:b]
         sites["score"] = score[a:b]
         sites["site"] = letters[a:b]
         motifs.append(Motif(counts[index], name=f"filter{index}", sites=sites))
