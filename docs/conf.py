@@ -38,6 +38,19 @@ def _run_tutorial(app):
     shared = here.parents[1] / "shared" / "data"
     if "DNACNN_DATA" not in env and (shared / "primer" / "sequences.txt").is_file():
         env["DNACNN_DATA"] = str(shared)  # the checkout's copy: no download
+    # Read (or download once) the primer's files; a build with neither (a
+    # clone on its own, offline) runs the page on simulated stand-in data,
+    # which the page says at its top.
+    fetched = subprocess.run(
+        [sys.executable, "-c", "import dnacnn; dnacnn.fetch_primer()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if fetched.returncode:
+        reason = fetched.stderr.strip().splitlines()[-1]
+        print(f"tutorial: no primer data, running on a stand-in ({reason})")
+        env["DNACNN_TUTORIAL_STAND_IN"] = reason
     subprocess.run(
         [
             sys.executable,
