@@ -67,14 +67,14 @@ def build_cnn(
 
     ``n_conv_layers`` blocks of ``Conv1D(filters, kernel_size)``; between two
     blocks a ``MaxPooling1D(pool_size)``; after the last one the ``pooling``
-    step, then ``Dense(dense_units, relu)``, ``Dropout(dropout)`` and an
-    output layer of ``n_outputs`` units: a softmax over classes, sigmoids
-    (one independent probability per label) or linear (regression).  With
-    ``strands="both"`` the same layers up to the pooling step also read the
-    reverse complement of each sequence, and the two strands' pooled features
-    are combined by ``strand_reduce`` (a symmetric function), so a sequence
-    and its reverse complement get the same output.  The model is returned
-    uncompiled.
+    step, then ``Dense(dense_units, dense_activation)``, ``Dropout(dropout)``
+    and an output layer of ``n_outputs`` units: a softmax over classes,
+    sigmoids (one independent probability per label) or linear (regression).
+    With ``strands="both"`` the same layers up to the pooling step also read
+    the reverse complement of each sequence, and the two strands' pooled
+    features are combined by ``strand_reduce`` (a symmetric function), so a
+    sequence and its reverse complement get the same output.  The model is
+    returned uncompiled.
 
     Parameters
     ----------
