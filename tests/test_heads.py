@@ -3,6 +3,7 @@
 import inspect
 import warnings
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier, is_regressor
@@ -351,15 +352,25 @@ def test_validation_hold_out_is_random_and_stratified_for_sorted_labels():
     assert not np.array_equal(holdout(300, 0.2, stratify=y, seed=1)[1], held)
 
 
+def positive_share(y_true, y_pred):
+    """A Keras metric: the share of positives among the sequences it sees."""
+    return keras.ops.reshape(keras.ops.cast(y_true, "float32"), (-1,))
+
+
 def test_sorted_labels_no_longer_break_early_stopping(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
     order = np.argsort(-has_a, kind="stable")  # all positives first
     X, y = X[order], has_a[order]
+    share = y.mean()
     for alias in ({"validation_split": 0.2}, {"validation_fraction": 0.2}):
-        clf = DNACNNClassifier(**FAST, **alias).fit(X, y)
-        # Keras' last rows would be negatives only: accuracy 1 by saying 0
-        # while the loss says nothing of the positives; the hold-out has both
+        clf = DNACNNClassifier(
+            **FAST, **alias, metrics=["accuracy", positive_share]
+        ).fit(X, y)
+        # Keras' last rows would be negatives only (a share of 0): the
+        # stratified hold-out, and the rows left to train on, keep y's share
+        for name in ("val_positive_share", "positive_share"):
+            np.testing.assert_allclose(clf.history_[name], share, atol=0.01)
         assert 0.8 < clf.history_["val_accuracy"][-1] <= 1.0
         assert min(clf.history_["val_loss"]) < 0.5
     clone_params = clone(clf).get_params()
