@@ -21,6 +21,7 @@ from scikeras._utils import route_params
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
+from .. import interpret
 from .._threads import configure_threads
 from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
 from .._validation import check_choice, check_int, check_onehot, check_real
@@ -576,9 +577,7 @@ class DNACNNBase:
             float32 attributions; the defaults give gradient x input summed
             over the channels.
         """
-        from ..interpret import saliency
-
-        return saliency(
+        return interpret.saliency(
             self,
             X,
             target=target,

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .._codes import COMPLEMENT
+from ..datasets import get_data_home
 
 __all__ = ["FastaGenome", "complement_table", "require_pyfaidx"]
 
@@ -55,8 +56,6 @@ def _index_cache(index_dir) -> Path:
         folder = Path(index_dir)
         folder.mkdir(parents=True, exist_ok=True)
         return folder
-    from ..datasets import get_data_home
-
     folder = Path(get_data_home()) / "genome_index"
     folder.mkdir(exist_ok=True)
     return folder
