@@ -146,6 +146,26 @@ def test_transformed_target_regressor_composes(strings, activity):
     assert abs(model.predict(X).mean() - y.mean()) < 50
 
 
+def test_regressor_sample_weight_weighs_each_sequence(strings, activity):
+    X, *_ = strings
+    X = DNAOneHotTransformer().fit_transform(X)
+    y = activity[:, 0]
+    corrupted = y.copy()
+    corrupted[::2] += 5.0  # every other target is wrong ...
+    weights = np.tile([0.0, 1.0], len(y) // 2)  # ... and weighs nothing
+    given = weights.copy()
+    weighted = DNACNNRegressor(**FAST_REGRESSION).fit(
+        X, corrupted, sample_weight=weights
+    )
+    np.testing.assert_array_equal(weights, given)  # the caller's array, untouched
+    # a weight of 0 leaves the sequence out: the fit on the right half alone
+    right_half = DNACNNRegressor(**FAST_REGRESSION).fit(X[1::2], y[1::2])
+    np.testing.assert_allclose(weighted.predict(X), right_half.predict(X), atol=1e-5)
+    assert weighted.score(X, y) > 0.7
+    plain = DNACNNRegressor(**FAST_REGRESSION).fit(X, corrupted)
+    assert plain.score(X, y) < 0  # learned the wrong targets as well
+
+
 def test_regressor_losses_and_bad_targets(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
