@@ -93,16 +93,11 @@ def _imported_defaults(function) -> dict:
 _NO_SOURCE = (OSError, TypeError, ValueError, SyntaxError, AttributeError)
 
 
-@functools.cache
 def classifier_defaults() -> dict:
-    """``inspect.signature(DNACNNClassifier)``'s literal defaults, read from the
-    source so that ``dnacnn --help`` imports no TensorFlow."""
-    try:
-        return _literal_defaults("estimators._base", "DNACNNBase", "__init__")
-    except _NO_SOURCE:  # e.g. only bytecode installed: import it
-        from .estimators import DNACNNClassifier
+    """``DNACNNClassifier``'s defaults, from the parameter table (no TensorFlow)."""
+    from . import _params
 
-        return _imported_defaults(DNACNNClassifier)
+    return _params.defaults("classifier")
 
 
 @functools.cache

@@ -6,7 +6,19 @@ import functools
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_real
+from ._params import (
+    ARCHITECTURES,
+    NETWORK_PARAMS,
+    POOLINGS,
+    STRAND_REDUCTIONS,
+    STRANDS,
+    architecture_defaults,
+    check_params,
+    numpydoc,
+    signature_parameters,
+)
+from ._params import get as get_param
+from ._validation import check_int
 
 __all__ = [
     "build_cnn",
@@ -14,6 +26,7 @@ __all__ = [
     "first_conv",
     "reads_both_strands",
     "logit_function",
+    "ARCHITECTURES",
     "ARCHITECTURE_PARAMS",
     "POOLINGS",
     "OUTPUTS",
@@ -21,28 +34,10 @@ __all__ = [
     "STRAND_REDUCTIONS",
 ]
 
-#: Accepted values of ``pooling``: what follows the last convolution.
-POOLINGS = ("global_max", "global_average", "max", "none")
 #: Accepted values of ``output``: the activation of the output layer.
 OUTPUTS = ("softmax", "sigmoid", "linear", "exponential")
-#: Accepted values of ``strands``: which strands the filters scan.
-STRANDS = ("forward", "both")
-#: Accepted values of ``strand_reduce``: how the two strands' features combine.
-STRAND_REDUCTIONS = ("max", "mean")
 #: The keyword parameters of :func:`build_cnn` that shape the network.
-ARCHITECTURE_PARAMS = (
-    "filters",
-    "kernel_size",
-    "n_conv_layers",
-    "conv_activation",
-    "pooling",
-    "pool_size",
-    "dense_units",
-    "dense_activation",
-    "dropout",
-    "strands",
-    "strand_reduce",
-)
+ARCHITECTURE_PARAMS = NETWORK_PARAMS
 
 
 def build_cnn(
@@ -50,31 +45,51 @@ def build_cnn(
     n_outputs: int,
     *,
     output: str = "softmax",
-    filters: int = 64,
-    kernel_size: int = 19,
-    n_conv_layers: int = 1,
-    conv_activation: str | None = "relu",
-    pooling: str = "global_max",
-    pool_size: int = 4,
-    dense_units: int = 16,
-    dense_activation: str = "leaky_relu",
-    dropout: float = 0.0,
-    strands: str = "both",
-    strand_reduce: str = "max",
     seed: int | None = None,
+    **params,
 ):
     """Build a 1D convolutional network over one-hot sequences.
 
-    ``n_conv_layers`` blocks of ``Conv1D(filters, kernel_size)``; between two
-    blocks a ``MaxPooling1D(pool_size)``; after the last one the ``pooling``
-    step, then ``Dense(dense_units, dense_activation)``, ``Dropout(dropout)``
-    and an output layer of ``n_outputs`` units: a softmax over classes,
-    sigmoids (one independent probability per label) or linear (regression).
-    With ``strands="both"`` the same layers up to the pooling step also read
-    the reverse complement of each sequence, and the two strands' pooled
-    features are combined by ``strand_reduce`` (a symmetric function), so a
-    sequence and its reverse complement get the same output.  The model is
-    returned uncompiled.
+    ``architecture`` names the layout of the layers that read the sequence;
+    each ends in a vector of features per sequence, followed by the same
+    head: ``Dense(dense_units, dense_activation)``, ``Dropout(dropout)`` and
+    an output layer of ``n_outputs`` units (a softmax over classes, sigmoids
+    for labels, linear or exponential for regression).  The first layer is
+    always a ``Conv1D(filters, kernel_size, conv_activation)`` without
+    padding, whose filters :func:`dnacnn.filter_motifs` reads.
+
+    ``"cnn"``
+        ``n_conv_layers`` convolutions with ``MaxPooling1D(pool_size)``
+        between two of them, then ``pooling``: global max pooling makes the
+        network indifferent to where a motif is.
+    ``"primer"``
+        The same layout with the defaults of the primer tutorial's network
+        (Zou et al., Nat Genet 2018): 32 filters of 12 bases, then
+        ``MaxPooling1D(4)`` and ``Flatten`` (the tutorial's convolution is
+        linear: ``conv_activation=None``).
+    ``"deepbind"``
+        One convolution, then the global maximum and the global mean of each
+        filter together (Alipanahi et al., Nat Biotechnol 2015): whether a
+        site is there, and how much of the sequence looks like one.
+    ``"basset"``
+        ``n_conv_layers`` blocks of convolution, batch normalization and
+        ``MaxPooling1D(pool_size)``, the later convolutions half as wide,
+        then ``Flatten`` (Kelley et al., Genome Res 2016).
+    ``"dilated"``
+        A convolution with batch normalization, then ``n_conv_layers``
+        residual blocks of 3-wide convolutions dilated 2, 4, 8, ... (BPNet:
+        Avsec et al., Nat Genet 2021), then global max and mean pooling.
+    ``"danq"``
+        A convolution, ``MaxPooling1D(pool_size)``, a bidirectional LSTM of
+        ``filters // 2`` units each way reading the motif matches in order
+        (Quang & Xie, Nucleic Acids Res 2016), then global max and mean
+        pooling.
+
+    With ``strands="both"`` the same layers (shared weights) also read the
+    reverse complement of each sequence, and the two strands' features are
+    combined by ``strand_reduce`` (a symmetric function), so a sequence and
+    its reverse complement get the same output.  The model is returned
+    uncompiled.
 
     Parameters
     ----------
@@ -86,46 +101,12 @@ def build_cnn(
     output : {"softmax", "sigmoid", "linear", "exponential"}, default="softmax"
         Activation of the output layer (exponential: positive rates, for a
         Poisson loss).
-    filters : int, default=64
-        Convolution filters per layer.
-    kernel_size : int, default=19
-        Width of the convolution filters, in bases.
-    n_conv_layers : int, default=1
-        Number of convolution layers.
-    conv_activation : str or None, default="relu"
-        Activation of the convolutions; ``None`` or ``"linear"`` for none (the
-        primer tutorial's network).
-    pooling : {"global_max", "global_average", "max", "none"}, default="global_max"
-        After the last convolution: the maximum (or mean) of each filter over
-        all positions, which makes the network indifferent to where a motif
-        is; ``MaxPooling1D(pool_size)`` then ``Flatten`` (the tutorial's,
-        position-aware); or ``Flatten`` alone.
-    pool_size : int, default=4
-        Window of the local max pooling (between layers, and for ``"max"``).
-    dense_units : int, default=16
-        Units of the hidden dense layer; 0 leaves it out.
-    dense_activation : str, default="leaky_relu"
-        Activation of the hidden dense layer.  Leaky ReLU, unlike ReLU,
-        passes a gradient for negative inputs: the few units fed by
-        global-max-pooled features, which are alike for every sequence at the
-        start, cannot all die in the first steps and leave the network at
-        chance.
-    dropout : float, default=0.0
-        Dropout rate before the output layer.
-    strands : {"both", "forward"}, default="both"
-        ``"both"``: the convolutions and pooling (shared weights) scan the
-        sequence and its reverse complement; needs 4 channels (A, C, G, T).
-        ``"forward"``: the sequence as given only.
-    strand_reduce : {"max", "mean"}, default="max"
-        How the two strands' pooled features combine with ``strands="both"``:
-        the maximum keeps the stronger strand, the mean adds a site on one
-        strand to a site on the other (a count, for regressions of activity).
     seed : int or None, default=None
-        Seed of the network's own random draws: each convolution and dense
-        kernel initializer and the dropout layer get a seed derived from it,
-        so the same seed builds the same weights and drops the same units,
-        in any process or thread, without touching a global generator.
-        None draws them at random.
+        Seed of the network's own random draws: each kernel initializer and
+        the dropout layer get a seed derived from it, so the same seed builds
+        the same weights and drops the same units, in any process or thread,
+        without touching a global generator.  None draws them at random.
+    {network_parameters}
 
     Returns
     -------
@@ -137,7 +118,8 @@ def build_cnn(
     --------
     >>> from dnacnn.models import build_cnn
     >>> model = build_cnn(
-    ...     (50, 4), 2, pooling="max", conv_activation=None, strands="forward"
+    ...     (50, 4), 2, architecture="primer", conv_activation=None,
+    ...     strands="forward",
     ... )
     >>> [layer.__class__.__name__ for layer in model.layers]
     ['Conv1D', 'MaxPooling1D', 'Flatten', 'Dense', 'Dense']
@@ -148,89 +130,235 @@ def build_cnn(
     True
 
     Both strands (the default), one linear output: a sequence and its reverse
-    complement score the same.
+    complement score the same, whatever the architecture.
 
     >>> import numpy as np
-    >>> model = build_cnn((50, 4), 1, output="linear", seed=0)
     >>> x = np.eye(4, dtype="float32")[np.random.default_rng(0).integers(0, 4, 50)]
-    >>> forward, reverse = model.predict(np.stack([x, x[::-1, ::-1]]), verbose=0)
-    >>> bool(np.allclose(forward, reverse, atol=1e-6))
-    True
+    >>> for architecture in ("deepbind", "dilated"):
+    ...     model = build_cnn((50, 4), 1, output="linear", seed=0,
+    ...                       architecture=architecture)
+    ...     forward, reverse = model.predict(np.stack([x, x[::-1, ::-1]]), verbose=0)
+    ...     print(architecture, bool(np.allclose(forward, reverse, atol=1e-5)))
+    deepbind True
+    dilated True
     """
     import keras
 
-    _check_architecture(
-        input_shape,
-        n_outputs,
-        output=output,
-        filters=filters,
-        kernel_size=kernel_size,
-        n_conv_layers=n_conv_layers,
-        pooling=pooling,
-        pool_size=pool_size,
-        dense_units=dense_units,
-        dense_activation=dense_activation,
-        dropout=dropout,
-        strands=strands,
-        strand_reduce=strand_reduce,
-    )
+    unknown = sorted(set(params) - set(NETWORK_PARAMS))
+    if unknown:
+        raise TypeError(
+            f"build_cnn() got unexpected keyword argument(s) {', '.join(unknown)}; "
+            f"it takes {', '.join(NETWORK_PARAMS)}."
+        )
+    p = resolve_network_params(params)
+    _check_architecture(input_shape, n_outputs, output=output, **p)
     if seed is not None:
         check_int(seed, "seed", low=0, high=2**32 - 1)
-    filters, kernel_size, pool_size = int(filters), int(kernel_size), int(pool_size)
-    dense_units, dropout = int(dense_units), float(dropout)
     seeds = _layer_seeds(seed)
     layers = keras.layers
 
     def kernel():  # a seeded initializer each (one instance per layer)
         return keras.initializers.GlorotUniform(seed=next(seeds))
 
-    scan = []  # the layers that read one strand, shared by both
-    for i in range(n_conv_layers):
-        if i:
-            scan.append(layers.MaxPooling1D(pool_size))
+    read = _TRUNKS[p["architecture"]](keras, p, kernel, seeds)
+    head = []
+    if p["dense_units"]:
+        head.append(
+            layers.Dense(
+                p["dense_units"],
+                activation=p["dense_activation"],
+                kernel_initializer=kernel(),
+            )
+        )
+    if p["dropout"]:
+        head.append(layers.Dropout(p["dropout"], seed=next(seeds)))
+    head.append(
+        layers.Dense(int(n_outputs), activation=output, kernel_initializer=kernel())
+    )
+    inputs = keras.Input(shape=tuple(int(d) for d in input_shape))
+    # the forward strand is the shared layers' first call (first_conv's output)
+    x = read(inputs)
+    if p["strands"] == "both":
+        reverse = read(_reverse_complement_layer()()(inputs))
+        combine = {"max": layers.Maximum, "mean": layers.Average}[p["strand_reduce"]]
+        x = combine(name="strands")([x, reverse])
+    for layer in head:
+        x = layer(x)
+    return keras.Model(inputs, x, name="dnacnn")
+
+
+def _complete_build_cnn(function):
+    """build_cnn's signature and docstring: its network parameters from the table."""
+    import inspect
+
+    signature = inspect.signature(function)
+    fixed = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    function.__signature__ = signature.replace(
+        parameters=fixed + signature_parameters("classifier", NETWORK_PARAMS)
+    )
+    function.__doc__ = function.__doc__.replace(
+        "{network_parameters}",
+        numpydoc("classifier", names=NETWORK_PARAMS, kwargs=False),
+    )
+    return function
+
+
+build_cnn = _complete_build_cnn(build_cnn)
+
+
+def resolve_network_params(params) -> dict:
+    """``params`` completed: table defaults, then the architecture's values for None.
+
+    The result holds every network parameter, with plain ``int``/``float``
+    values where the parameter is a number.
+    """
+    p = {name: get_param(name).default for name in NETWORK_PARAMS}
+    p["strand_reduce"] = get_param("strand_reduce").default_for("classifier")
+    p.update(params)
+    check_params(p)
+    for name, value in architecture_defaults(p["architecture"]).items():
+        if p[name] is None:
+            p[name] = value
+    for name in ("filters", "kernel_size", "n_conv_layers", "pool_size", "dense_units"):
+        if p.get(name) is not None:
+            p[name] = int(p[name])
+    p["dropout"] = float(p["dropout"] or 0.0)
+    return p
+
+
+# --------------------------------------------------------------------------
+# the architectures: each returns ``read(x)``, the layers (made once, so that
+# both strands share them) from a one-hot batch to a feature vector
+# --------------------------------------------------------------------------
+def _first_conv(keras, p, kernel):
+    return keras.layers.Conv1D(
+        p["filters"],
+        p["kernel_size"],
+        activation=p["conv_activation"],
+        kernel_initializer=kernel(),
+    )
+
+
+def _sequential(layers):
+    def read(x):
+        for layer in layers:
+            x = layer(x)
+        return x
+
+    return read
+
+
+def _max_and_mean(keras):
+    """Global max and mean pooling, concatenated (DeepBind's pair)."""
+    top = keras.layers.GlobalMaxPooling1D()
+    mean = keras.layers.GlobalAveragePooling1D()
+    join = keras.layers.Concatenate()
+    return lambda x: join([top(x), mean(x)])
+
+
+def _cnn(keras, p, kernel, seeds):
+    layers = keras.layers
+    scan = [_first_conv(keras, p, kernel)]
+    for _ in range(1, p["n_conv_layers"]):
+        scan.append(layers.MaxPooling1D(p["pool_size"]))
         scan.append(
             layers.Conv1D(
-                filters,
-                kernel_size,
-                activation=conv_activation,
+                p["filters"],
+                p["kernel_size"],
+                activation=p["conv_activation"],
                 kernel_initializer=kernel(),
             )
         )
     scan += {
         "global_max": [layers.GlobalMaxPooling1D()],
         "global_average": [layers.GlobalAveragePooling1D()],
-        "max": [layers.MaxPooling1D(pool_size), layers.Flatten()],
+        "max": [layers.MaxPooling1D(p["pool_size"]), layers.Flatten()],
         "none": [layers.Flatten()],
-    }[pooling]
-    head = []
-    if dense_units:
-        head.append(
-            layers.Dense(
-                dense_units, activation=dense_activation, kernel_initializer=kernel()
+    }[p["pooling"]]
+    return _sequential(scan)
+
+
+def _deepbind(keras, p, kernel, seeds):
+    conv, pool = _first_conv(keras, p, kernel), _max_and_mean(keras)
+    return lambda x: pool(conv(x))
+
+
+def _basset(keras, p, kernel, seeds):
+    layers = keras.layers
+    scan = [_first_conv(keras, p, kernel)]
+    width = max(3, (p["kernel_size"] + 1) // 2)
+    for i in range(p["n_conv_layers"]):
+        if i:
+            scan.append(
+                layers.Conv1D(
+                    p["filters"],
+                    width,
+                    padding="same",
+                    activation=p["conv_activation"],
+                    kernel_initializer=kernel(),
+                )
             )
+        scan += [layers.BatchNormalization(), layers.MaxPooling1D(p["pool_size"])]
+    scan.append(layers.Flatten())
+    return _sequential(scan)
+
+
+def _dilated(keras, p, kernel, seeds):
+    layers = keras.layers
+    conv, norm = _first_conv(keras, p, kernel), layers.BatchNormalization()
+    blocks = [
+        (
+            layers.Conv1D(
+                p["filters"],
+                3,
+                padding="same",
+                dilation_rate=2 ** (i + 1),
+                activation=p["conv_activation"],
+                kernel_initializer=kernel(),
+            ),
+            layers.Add(),
         )
-    if dropout:
-        head.append(layers.Dropout(dropout, seed=next(seeds)))
-    head.append(
-        layers.Dense(int(n_outputs), activation=output, kernel_initializer=kernel())
-    )
-    inputs = keras.Input(shape=tuple(int(d) for d in input_shape))
-    if strands == "forward":
-        return keras.Sequential([inputs, *scan, *head], name="dnacnn")
+        for i in range(p["n_conv_layers"])
+    ]
+    pool = _max_and_mean(keras)
 
     def read(x):
-        for layer in scan:
-            x = layer(x)
-        return x
+        x = norm(conv(x))
+        for dilated, add in blocks:
+            x = add([x, dilated(x)])
+        return pool(x)
 
-    # the forward strand is the shared layers' first call (first_conv's output)
-    forward = read(inputs)
-    reverse = read(_reverse_complement_layer()()(inputs))
-    combine = {"max": layers.Maximum, "mean": layers.Average}[strand_reduce]
-    x = combine(name="strands")([forward, reverse])
-    for layer in head:
-        x = layer(x)
-    return keras.Model(inputs, x, name="dnacnn")
+    return read
+
+
+def _danq(keras, p, kernel, seeds):
+    layers = keras.layers
+    units = max(1, p["filters"] // 2)
+    recurrent = layers.Bidirectional(
+        layers.LSTM(
+            units,
+            return_sequences=True,
+            kernel_initializer=kernel(),
+            recurrent_initializer=keras.initializers.Orthogonal(seed=next(seeds)),
+        )
+    )
+    scan = [
+        _first_conv(keras, p, kernel),
+        layers.MaxPooling1D(p["pool_size"]),
+        recurrent,
+    ]
+    read, pool = _sequential(scan), _max_and_mean(keras)
+    return lambda x: pool(read(x))
+
+
+_TRUNKS = {
+    "cnn": _cnn,
+    "primer": _cnn,
+    "deepbind": _deepbind,
+    "basset": _basset,
+    "dilated": _dilated,
+    "danq": _danq,
+}
 
 
 @functools.cache
@@ -294,83 +422,53 @@ def _layer_seeds(seed):
         yield int(rng.integers(2**31 - 1))
 
 
-def _check_architecture(
-    input_shape,
-    n_outputs,
-    *,
-    output,
-    filters,
-    kernel_size,
-    n_conv_layers,
-    pooling,
-    pool_size,
-    dense_units,
-    dense_activation,
-    dropout,
-    strands,
-    strand_reduce,
-) -> None:
+def _check_architecture(input_shape, n_outputs, *, output, **p) -> None:
     """Raise a clear error for parameters Keras would reject obscurely.
 
-    A value of the wrong type is a ``TypeError``, a bad value a ``ValueError``.
+    ``p`` are the resolved network parameters (already checked one by one
+    against the parameter table): here, what they mean together.
     """
-    for name, value, low in (
-        ("filters", filters, 1),
-        ("kernel_size", kernel_size, 1),
-        ("n_conv_layers", n_conv_layers, 1),
-        ("pool_size", pool_size, 1),
-        ("dense_units", dense_units, 0),
-        ("n_outputs", n_outputs, 2 if output == "softmax" else 1),
-    ):
-        check_int(value, name, low=low)
+    from ._validation import check_choice
+
+    check_int(n_outputs, "n_outputs", low=2 if output == "softmax" else 1)
     check_choice(output, "output", OUTPUTS)
-    check_choice(pooling, "pooling", POOLINGS)
-    check_choice(strands, "strands", STRANDS)
-    check_choice(strand_reduce, "strand_reduce", STRAND_REDUCTIONS)
-    _check_activation(dense_activation, "dense_activation")
-    if strands == "both" and input_shape[1] != 4:
+    Activation = get_param("dense_activation").check
+    Activation(p["dense_activation"], "dense_activation")  # now against Keras
+    if p["conv_activation"] is not None:
+        Activation(p["conv_activation"], "conv_activation")
+    if p["strands"] == "both" and input_shape[1] != 4:
         raise ValueError(
             f"strands='both' reads the reverse complement of one-hot DNA of 4 "
             f"channels (A, C, G, T), but the input has {input_shape[1]} channels "
             "per position; use strands='forward'."
         )
-    check_real(dropout, "dropout", low=0, high=1, closed="left")
+    architecture, kernel_size = p["architecture"], p["kernel_size"]
+    pool_size, layers = p["pool_size"], p["n_conv_layers"]
     length = input_shape[0]
-    for i in range(n_conv_layers):
+    convolutions = layers if architecture in ("cnn", "primer") else 1
+    for i in range(convolutions):
         if i:
             length //= pool_size
         if length < kernel_size:
             raise ValueError(
-                f"Convolution layer {i + 1} of {n_conv_layers} gets {length} "
+                f"Convolution layer {i + 1} of {convolutions} gets {length} "
                 f"positions, fewer than kernel_size={kernel_size}: sequences of "
                 f"length {input_shape[0]} are too short for this network. Use a "
-                "smaller kernel_size, fewer n_conv_layers or a smaller pool_size."
+                "smaller kernel_size"
+                + (", fewer n_conv_layers or a smaller pool_size." if i else ".")
             )
         length -= kernel_size - 1
-    if pooling == "max" and length < pool_size:
+    pools = {"basset": layers, "danq": 1}.get(architecture, 0)
+    if architecture in ("cnn", "primer") and p["pooling"] == "max":
+        pools = 1
+    if pools and length < pool_size**pools:
         raise ValueError(
-            f"The last convolution leaves {length} positions, fewer than "
-            f"pool_size={pool_size}; use a smaller pool_size or "
-            "pooling='global_max'."
+            f"The first convolution leaves {length} positions, fewer than the "
+            f"{pools} pooling step(s) of pool_size={pool_size} need "
+            f"({pool_size**pools}) in architecture={architecture!r}; use a "
+            "smaller pool_size"
+            + (" or fewer n_conv_layers." if architecture == "basset" else ".")
         )
-
-
-def _check_activation(name, parameter: str) -> None:
-    """``name`` names a Keras activation (a ``TypeError`` if not a string)."""
-    import keras
-
-    if not isinstance(name, str):
-        raise TypeError(
-            f"{parameter} must be the name of a Keras activation such as "
-            f"'leaky_relu', got {type(name).__name__} {name!r}."
-        )
-    try:
-        keras.activations.get(name)
-    except ValueError as exc:
-        raise ValueError(
-            f"{parameter}={name!r} is not a Keras activation; use a name from "
-            "keras.activations, such as 'leaky_relu', 'relu' or 'gelu'."
-        ) from exc
 
 
 # --------------------------------------------------------------------------
@@ -418,7 +516,14 @@ def logit_function(model):
     if activation is None or activation is keras.activations.linear:
         hidden = keras.Model(model.inputs, last.output)
         return lambda x: hidden(x, training=False)
-    hidden = keras.Model(model.inputs, model.layers[-2].output)
+    if not isinstance(last, keras.layers.Dense):
+        raise ValueError(
+            f"The network {model.name!r} ends in a {type(last).__name__} layer "
+            f"with activation {getattr(activation, '__name__', activation)!r}: "
+            "logits need a final Dense layer (or a linear output). Use "
+            "output='probability'."
+        )
+    hidden = keras.Model(model.inputs, last.input)
     return lambda x: (
         keras.ops.matmul(hidden(x, training=False), last.kernel) + last.bias
     )

@@ -587,19 +587,3 @@ def test_user_callbacks_still_run(motif_data):
     DNACNNClassifier(epochs=3, kernel_size=5, callbacks=[callback]).fit(X, y)
     assert epochs == [0, 1, 2]
 
-
-def test_architecture_defaults_are_build_cnns():
-    """The estimators' network defaults cannot drift from the builder's."""
-    import inspect
-
-    from dnacnn import DNACNNRegressor
-    from dnacnn.models import ARCHITECTURE_PARAMS, build_cnn
-
-    builder = inspect.signature(build_cnn).parameters
-    for estimator in (DNACNNClassifier(), DNACNNRegressor()):
-        params = estimator.get_params()
-        for name in ARCHITECTURE_PARAMS:
-            if isinstance(estimator, DNACNNRegressor) and name == "strand_reduce":
-                assert params[name] == "mean"  # adds up sites: its own default
-                continue
-            assert params[name] == builder[name].default, name

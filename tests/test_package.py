@@ -127,8 +127,3 @@ def test_no_module_imports_another_modules_private_names():
         and imported != name
     ]
     assert borrowed == []
-
-
-def test_no_module_is_over_600_lines():
-    sizes = {name: len(path.read_text().splitlines()) for name, path in MODULES.items()}
-    assert {name: n for name, n in sizes.items() if n > 600} == {}

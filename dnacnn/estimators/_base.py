@@ -1,12 +1,11 @@
 """What every DNACNN estimator shares: parameters, checks, building, training.
 
 :class:`DNACNNBase` is a mixin placed before the scikeras wrapper
-(``class DNACNNClassifier(DNACNNBase, KerasClassifier)``).  Its ``__init__``
-is the one definition of the architecture and training parameters; a head
-(classifier, regressor) adds its own parameters in a short ``__init__`` of
-its own, whose signature (what ``inspect.signature``, scikit-learn and the
-documentation read) is completed here with the shared ones.  Its docstring's
-``{shared_parameters}`` is replaced by :data:`SHARED_PARAMETERS`.
+(``class DNACNNClassifier(DNACNNBase, KerasClassifier)``).  The parameters
+are the table's (:mod:`dnacnn._params`): a head names itself with ``_kind``
+and gets an ``__init__`` whose signature (what ``inspect.signature``,
+scikit-learn and the documentation read) lists the table's rows for it, and
+its docstring's ``{parameters}`` is replaced by their documentation.
 """
 
 from __future__ import annotations
@@ -21,13 +20,13 @@ from scikeras._utils import route_params
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
-from .. import interpret
+from .. import _params, interpret
 from .._threads import configure_threads
 from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
-from .._validation import check_choice, check_int, check_onehot, check_real
-from ..models import ARCHITECTURE_PARAMS, build_cnn, custom_objects
+from .._validation import check_int, check_onehot
+from ..models import build_cnn, custom_objects
 
-__all__ = ["AUGMENTATIONS", "DNACNNBase", "EARLY_STOPPING_AUTO", "SHARED_PARAMETERS"]
+__all__ = ["DNACNNBase", "EARLY_STOPPING_AUTO"]
 
 
 class _PackedNetwork:
@@ -45,122 +44,6 @@ class _PackedNetwork:
 #: ``early_stopping="auto"`` stops early from this many training sequences.
 EARLY_STOPPING_AUTO = 10_000
 
-#: Accepted values of ``augment``.
-AUGMENTATIONS = (None, "reverse_complement")
-
-#: The numpydoc of the parameters :class:`DNACNNBase` defines.
-SHARED_PARAMETERS = """\
-model : None
-        Leave as None: the network is built from the parameters below.
-        (scikeras' ``model`` parameter, kept for compatibility.)
-    filters : int, default=64
-        Convolution filters per layer.
-    kernel_size : int, default=19
-        Filter width in bases; at least the width of the motif to find.
-    n_conv_layers : int, default=1
-        Number of convolution layers (a ``MaxPooling1D(pool_size)`` between
-        two of them).
-    conv_activation : str or None, default="relu"
-        Activation of the convolutions (``None``: linear, as in the tutorial).
-    pooling : {"global_max", "global_average", "max", "none"}, \
-default="global_max"
-        What follows the last convolution: global max (or mean) pooling over
-        positions, ``MaxPooling1D(pool_size)`` + ``Flatten`` (the tutorial's),
-        or ``Flatten`` alone.
-    pool_size : int, default=4
-        Window of the local max pooling.
-    dense_units : int, default=16
-        Hidden dense layer width; 0 leaves the layer out.
-    dense_activation : str, default="leaky_relu"
-        Activation of the hidden dense layer.  Unlike ReLU, leaky ReLU passes
-        a gradient for negative inputs, so that its few units cannot all die
-        in the first steps and leave the network at chance (measured on the
-        benchmarks' three-class task: one fit in three with ReLU); being
-        piecewise linear, it computes the same value for a sequence in any
-        batch, as ReLU does.
-    dropout : float, default=0.0
-        Dropout rate before the output layer.
-    strands : {"both", "forward"}, default="both"
-        ``"both"``: the same filters (shared weights) scan each sequence and
-        its reverse complement, and the two strands' pooled features are
-        combined by ``strand_reduce``, so that a sequence and its reverse
-        complement get the same prediction (to float32 rounding), as
-        transcription factors bind either strand; needs one-hot A, C, G, T
-        input.  ``"forward"``: only the sequence as given, for strand-specific
-        signals or input that is not one-hot DNA.
-    strand_reduce : {"max", "mean"}, default="max" (classifier), "mean" \
-(regressor)
-        How the two strands' pooled features combine with ``strands="both"``:
-        the maximum keeps the stronger strand (is a site there?), the mean
-        adds a site on one strand to a site on the other (how much binding?),
-        which a regression of activity over several sites needs.
-    augment : {None, "reverse_complement"}, default=None
-        ``"reverse_complement"`` trains on each batch and its reverse
-        complements (same targets and weights): the cheaper, approximate
-        alternative to ``strands="both"``.
-    learning_rate : float, default=0.003
-        Learning rate of ``optimizer`` when it is given by name or class.  A
-        routed ``optimizer__learning_rate`` takes precedence; an optimizer
-        instance keeps its own.
-    early_stopping : "auto" or bool, default="auto"
-        Stop when the loss on a held-out ``validation_fraction`` of the
-        training data has not improved for ``patience`` epochs.  ``"auto"``:
-        on when ``fit`` gets at least 10,000 sequences, as
-        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does.  With
-        fewer, an epoch has few steps and a weak motif can take more than
-        ``patience`` epochs to start being learned: stopping then keeps a
-        model at chance.  See the benchmarks page (``bench/bench_tasks.py``).
-        ``do_early_stopping_`` says what ``fit`` did.
-    patience : int, default=5
-        Epochs without improvement before early stopping.
-    restore_best_weights : bool, default=True
-        With early stopping, end with the weights of the best epoch.
-    validation_fraction : float or None, default=None
-        Fraction of the training data held out to record validation metrics
-        in ``history_`` (and for early stopping), drawn at random (stratified
-        by class for single-label classification) from ``random_state``, as
-        :class:`~sklearn.neural_network.MLPClassifier` does.  None holds out
-        0.1 with early stopping and nothing without.
-    validation_split : float or None, default=None
-        Alias of ``validation_fraction`` (with its random hold-out, not
-        Keras' last rows); set one or the other.
-    optimizer : str or keras optimizer, default="adam"
-        The Keras optimizer; its parameters can be routed as
-        ``optimizer__name=value``.
-    metrics : list of str, default=None
-        Keras metrics recorded in ``history_``.
-    epochs : int, default=50
-        Training epochs (at most, with early stopping).
-    batch_size : int, default=256
-        Mini-batch size for training, validation and prediction.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the weights' initialization, the dropout, the shuffling and
-        the validation hold-out, each drawn from the model's own generators:
-        the global ones (Python's, NumPy's, TensorFlow's) are left as they
-        were.  The same value gives bit-identical models on CPU, in one
-        process, across processes or in concurrent threads.  A RandomState is
-        read, never advanced.
-    verbose : int, default=0
-        0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
-    n_threads : int or None, default=None
-        Threads of TensorFlow's intra-op and inter-op pools in the process
-        that fits.  None: the process's share of the cores, so that parallel
-        fits do not oversubscribe them: in a Dask worker its number of
-        threads, in a worker of ``GridSearchCV(n_jobs=k)`` (joblib's loky)
-        ``OMP_NUM_THREADS``, which joblib sets to ``cpu_count() // k``; in a
-        plain process with ``OMP_NUM_THREADS`` unset, TensorFlow's default
-        (all the cores).  TensorFlow fixes its pools at its first operation
-        in a process: set before that, at the start of ``fit``, and when a
-        fitted model is unpickled or loaded (:func:`~dnacnn.load_model`) in a
-        process that only predicts; after it, an ``n_threads`` that differs
-        only warns (:class:`~dnacnn.DNACNNWarning`).
-    warm_start, build_fn, validation_batch_size, callbacks, shuffle, \
-run_eagerly
-        As in scikeras' wrappers.
-    **kwargs
-        Routed parameters, as in scikeras: ``optimizer__beta_1``,
-        ``fit__validation_freq``, ``callbacks__0__monitor``, ..."""
-
 
 class DNACNNBase:
     """Mixin of the DNACNN estimators: put it before the scikeras wrapper.
@@ -170,96 +53,49 @@ class DNACNNBase:
     parameters of its own, ``_check_head_params``.
     """
 
-    def __init__(
-        self,
-        model=None,
-        *,
-        filters: int = 64,
-        kernel_size: int = 19,
-        n_conv_layers: int = 1,
-        conv_activation: str | None = "relu",
-        pooling: str = "global_max",
-        pool_size: int = 4,
-        dense_units: int = 16,
-        dense_activation: str = "leaky_relu",
-        dropout: float = 0.0,
-        strands: str = "both",
-        strand_reduce: str = "mean",  # the classifier's own default is "max"
-        augment: str | None = None,
-        learning_rate: float = 0.003,
-        early_stopping: bool | str = "auto",
-        patience: int = 5,
-        restore_best_weights: bool = True,
-        validation_fraction: float | None = None,
-        validation_split: float | None = None,
-        optimizer="adam",
-        metrics=None,
-        epochs: int = 50,
-        batch_size: int = 256,
-        random_state=None,
-        verbose: int = 0,
-        n_threads: int | None = None,
-        warm_start: bool = False,
-        build_fn=None,
-        validation_batch_size=None,
-        callbacks=None,
-        shuffle: bool = True,
-        run_eagerly: bool = False,
-        **kwargs,
-    ):
-        super().__init__(
-            model=model,
-            build_fn=build_fn,
-            warm_start=warm_start,
-            random_state=random_state,
-            optimizer=optimizer,
-            metrics=metrics,
-            batch_size=batch_size,
-            validation_batch_size=validation_batch_size,
-            verbose=verbose,
-            callbacks=callbacks,
-            validation_split=validation_split,
-            shuffle=shuffle,
-            run_eagerly=run_eagerly,
-            epochs=epochs,
-            **kwargs,
-        )
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.n_conv_layers = n_conv_layers
-        self.conv_activation = conv_activation
-        self.pooling = pooling
-        self.pool_size = pool_size
-        self.dense_units = dense_units
-        self.dense_activation = dense_activation
-        self.dropout = dropout
-        self.strands = strands
-        self.strand_reduce = strand_reduce
-        self.augment = augment
-        self.learning_rate = learning_rate
-        self.early_stopping = early_stopping
-        self.patience = patience
-        self.restore_best_weights = restore_best_weights
-        self.validation_fraction = validation_fraction
-        self.n_threads = n_threads
+    #: The head's name in the parameter table ("classifier", "regressor").
+    _kind: str
+
+    def __init__(self, model=None, **params):
+        # The parameters, their defaults and their order are the table's
+        # (dnacnn._params); each head's __init__ is this one with its own
+        # signature (see __init_subclass__).  scikeras' own parameters go to
+        # its __init__; what is left is routed (``optimizer__beta_1``...).
+        wrapper, own = {}, {}
+        for param in _params.params(self._kind):
+            if param.name != "model":
+                value = params.pop(param.name, param.default_for(self._kind))
+                (wrapper if param.scikeras else own)[param.name] = value
+        super().__init__(model=model, **wrapper, **params)
+        for name, value in own.items():
+            setattr(self, name, value)
 
     def __init_subclass__(cls, **kwargs):
-        # A head's __init__ names its own parameters and passes the rest on:
-        # its signature is completed with the shared ones (one definition).
+        # A head names itself (``_kind``): its __init__ gets the signature
+        # and its docstring the parameters of the table's rows for it.
         super().__init_subclass__(**kwargs)
-        init = cls.__dict__.get("__init__")
-        if init is not None:
-            own = inspect.signature(init).parameters
-            shared = inspect.signature(DNACNNBase.__init__).parameters
-            var = inspect.Parameter.VAR_KEYWORD
-            params = [p for p in own.values() if p.kind is not var]
-            params += [
-                p for name, p in shared.items() if name not in own and p.kind is not var
-            ]
-            params.append(shared["kwargs"])
-            init.__signature__ = inspect.Signature(params)
-        if cls.__doc__ and "{shared_parameters}" in cls.__doc__:
-            cls.__doc__ = cls.__doc__.replace("{shared_parameters}", SHARED_PARAMETERS)
+        head = cls.__dict__.get("_kind")
+        if head is None:
+            return
+        if "__init__" not in cls.__dict__:
+
+            def __init__(self, model=None, **params):
+                DNACNNBase.__init__(self, model, **params)
+
+            model, *rest = _params.signature_parameters(head)
+            __init__.__signature__ = inspect.Signature(
+                [
+                    inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                    model.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                    *rest,
+                    inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD),
+                ]
+            )
+            __init__.__qualname__ = f"{cls.__name__}.__init__"
+            __init__.__module__ = cls.__module__
+            cls.__init__ = __init__
+        if cls.__doc__ and "{parameters}" in cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace("{parameters}", _params.numpydoc(head))
 
     # Replaces scikeras' seeding (BaseWrapper._initialize sets _random_state,
     # which _build_keras_model and _fit_keras_model then enter through
@@ -303,39 +139,16 @@ class DNACNNBase:
 
     # ----------------------------------------------------------- validation
     def _check_params(self) -> None:
-        """Check the training parameters (the network's are build_cnn's)."""
-        check_int(self.epochs, "epochs", low=1)
-        check_int(self.batch_size, "batch_size", low=1)
-        check_int(self.patience, "patience", low=0)
-        if self.n_threads is not None:
-            check_int(self.n_threads, "n_threads", low=1)
-        for name in ("validation_fraction", "validation_split"):
-            if getattr(self, name) is not None:
-                check_real(getattr(self, name), name, low=0, high=1, closed="left")
+        """Check every parameter at the start of ``fit`` (the table's checks)."""
+        _params.check_params(
+            {p.name: getattr(self, p.name) for p in _params.params(self._kind)}
+        )
         if self.validation_split is not None and self.validation_fraction is not None:
             raise ValueError(
                 "validation_split is an alias of validation_fraction: set one of "
                 f"them, not both (got validation_fraction={self.validation_fraction!r}"
                 f" and validation_split={self.validation_split!r})."
             )
-        check_real(self.learning_rate, "learning_rate", low=0, closed="neither")
-        if not isinstance(self.early_stopping, str | bool | np.bool_) or (
-            isinstance(self.early_stopping, str) and self.early_stopping != "auto"
-        ):
-            raise TypeError(
-                'early_stopping must be "auto", True or False, got '
-                f"{type(self.early_stopping).__name__} {self.early_stopping!r}."
-            )
-        for name in ("restore_best_weights", "shuffle", "warm_start"):
-            value = getattr(self, name)
-            if not isinstance(value, bool | np.bool_):
-                raise TypeError(
-                    f"{name} must be True or False, got "
-                    f"{type(value).__name__} {value!r}."
-                )
-        if not isinstance(self.verbose, bool):  # Keras reads True as 1
-            check_choice(self.verbose, "verbose", (0, 1, 2, "auto"))
-        check_choice(self.augment, "augment", AUGMENTATIONS)
         explicit = not isinstance(self.early_stopping, str)
         if explicit and self.early_stopping and self._validation_fraction(True) == 0:
             raise ValueError(
@@ -403,14 +216,19 @@ class DNACNNBase:
 
     # ------------------------------------------------------------- building
     def _keras_build_fn(self, compile_kwargs):
-        units, output, loss, metrics = self._head()
+        units, output, _, _ = self._head()
         model = build_cnn(
             self.input_shape_,
             units,
             output=output,
-            **{name: getattr(self, name) for name in ARCHITECTURE_PARAMS},
+            **{name: getattr(self, name) for name in _params.NETWORK_PARAMS},
             seed=self._seed(),
         )
+        return self._compile(model, compile_kwargs)
+
+    def _compile(self, model, compile_kwargs):
+        """Compile ``model`` with the optimizer, and the head's loss and metrics."""
+        _, _, loss, metrics = self._head()
         if "optimizer__learning_rate" not in self.get_params() and not _is_instance(
             self.optimizer
         ):
@@ -421,6 +239,84 @@ class DNACNNBase:
             compile_kwargs["metrics"] = metrics
         model.compile(**compile_kwargs)
         return model
+
+    # Replaces scikeras' check of ``model``, which refuses a callable in a
+    # class that defines _keras_build_fn (ours builds the built-in networks).
+    def _check_model_param(self):
+        model = self.model if self.model is not None else self.build_fn
+        if model is None:
+            return self._keras_build_fn
+        if isinstance(model, keras.Model):
+            return lambda: model
+        if callable(model):
+            return model
+        raise TypeError(
+            "model must be None (the network named by architecture), a callable "
+            "returning a keras.Model, or a keras.Model; got "
+            f"{type(model).__name__} {model!r}."
+        )
+
+    # Extends scikeras' build (which calls _check_model_param's function with
+    # the routed model__* parameters, meta and compile_kwargs as it accepts
+    # them): a network of the user's gets the output layer, loss and metrics
+    # it leaves out.
+    def _build_keras_model(self):
+        network = super()._build_keras_model()
+        if self.model is None and self.build_fn is None:
+            return network
+        return self._complete_network(network)
+
+    def _complete_network(self, network):
+        """A user's network, checked, with the head's output layer and compiled."""
+        if not isinstance(network, keras.Model):
+            raise TypeError(
+                f"model must return a keras.Model, but {self.model!r} returned "
+                f"{type(network).__name__} {network!r}."
+            )
+        if len(network.inputs) != 1 or len(network.outputs) != 1:
+            raise ValueError(
+                f"The network {network.name!r} has {len(network.inputs)} inputs and "
+                f"{len(network.outputs)} outputs; dnacnn's estimators need one "
+                "input (one-hot sequences) and one output."
+            )
+        expected = tuple(self.input_shape_)
+        given = tuple(network.inputs[0].shape[1:])
+        if len(given) != len(expected) or any(
+            g is not None and g != e for g, e in zip(given, expected, strict=False)
+        ):
+            raise ValueError(
+                f"The network {network.name!r} takes input of shape (None, "
+                f"{', '.join(map(str, given))}), but X has shape (n_samples, "
+                f"{', '.join(map(str, expected))}); build it for "
+                "keras.Input(shape=meta['X_shape_'][1:])."
+            )
+        units, output, _, _ = self._head()
+        shape = tuple(network.outputs[0].shape[1:])
+        if len(shape) != 1:
+            raise ValueError(
+                f"The network {network.name!r} outputs shape (None, "
+                f"{', '.join(map(str, shape))}) per batch; end it with one vector "
+                "per sequence (e.g. GlobalMaxPooling1D or Flatten), to which dnacnn "
+                f"adds the output layer of {units} unit(s)."
+            )
+        last = network.layers[-1]
+        activation = getattr(getattr(last, "activation", None), "__name__", None)
+        has_head = shape[0] == units and activation == output
+        compiled = has_head and network.compiled
+        if not has_head:
+            seed = self._seed()
+            head = keras.layers.Dense(
+                units,
+                activation=output,
+                kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+                name="output",
+            )
+            network = keras.Model(
+                network.inputs, head(network.outputs[0]), name=network.name
+            )
+        if not compiled:
+            network = self._compile(network, self._get_compile_kwargs())
+        return network
 
     # ------------------------------------------------------------- training
     # Replaces scikeras' array fit, whose shuffling (and Keras' shuffle of

@@ -43,24 +43,13 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     sequence (global max pooling), which works on short and long sequences
     alike.  The primer tutorial's exact network and training are::
 
-        DNACNNClassifier(filters=32, kernel_size=12, conv_activation=None,
-                         pooling="max", pool_size=4, dense_units=16,
+        DNACNNClassifier(architecture="primer", conv_activation=None,
                          dense_activation="relu", strands="forward",
                          learning_rate=0.001, epochs=50, batch_size=32)
 
     Parameters
     ----------
-    {shared_parameters}
-    loss : str or None, default=None
-        The Keras loss; None is ``"sparse_categorical_crossentropy"`` for one
-        label per sequence and ``"binary_crossentropy"`` for multi-label.
-    class_weight : dict, list of dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn's
-        :func:`~sklearn.utils.class_weight.compute_sample_weight`: for one
-        label, a dict ``{label: weight}``; for multi-label, a list of one dict
-        ``{0: w0, 1: w1}`` per label, and "balanced" weighs each sequence by
-        the product over the labels of the balanced weight of its 0 or 1.  A
-        sequence's weight applies to all its labels.
+    {parameters}
 
     Attributes
     ----------
@@ -111,16 +100,7 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     (2, 3)
     """
 
-    def __init__(
-        self, model=None, *, loss=None, class_weight=None, strand_reduce="max", **params
-    ):
-        super().__init__(
-            model,
-            loss=loss,
-            class_weight=class_weight,
-            strand_reduce=strand_reduce,
-            **params,
-        )
+    _kind = "classifier"
 
     def __sklearn_tags__(self):
         # scikeras puts BaseEstimator before ClassifierMixin, whose tags are

@@ -36,11 +36,7 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
 
     Parameters
     ----------
-    {shared_parameters}
-    loss : str, default="mse"
-        The Keras loss: ``"mse"`` (mean squared error), ``"poisson"`` for
-        counts (an exponential output), ``"huber"`` for targets with
-        outliers, or any other Keras loss (a linear output).
+    {parameters}
 
     Attributes
     ----------
@@ -79,8 +75,7 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
     (2,)
     """
 
-    def __init__(self, model=None, *, loss="mse", strand_reduce="mean", **params):
-        super().__init__(model, loss=loss, strand_reduce=strand_reduce, **params)
+    _kind = "regressor"
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
