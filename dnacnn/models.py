@@ -176,6 +176,8 @@ def build_cnn(
         layers.Dense(int(n_outputs), activation=output, kernel_initializer=kernel())
     )
     inputs = keras.Input(shape=tuple(int(d) for d in input_shape))
+    if p["strands"] == "forward" and hasattr(read, "layers"):
+        return keras.Sequential([inputs, *read.layers, *head], name="dnacnn")
     # the forward strand is the shared layers' first call (first_conv's output)
     x = read(inputs)
     if p["strands"] == "both":
@@ -245,6 +247,7 @@ def _sequential(layers):
             x = layer(x)
         return x
 
+    read.layers = layers  # a forward-only network of them is a Sequential
     return read
 
 

@@ -81,3 +81,16 @@ def primer_data(tmp_path_factory, primer_dir: Path):
 
     home = _seed_cache(tmp_path_factory.mktemp("primer") / "data_home", primer_dir)
     return fetch_primer(data_home=home, download_if_missing=False)
+
+
+#: Network and training parameters that learn the planted motif in seconds.
+FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, batch_size=32)
+
+
+@pytest.fixture(scope="session")
+def planted():
+    """300 sequences of 30 bp, the motif planted in half: ``(strings, labels)``."""
+    from dnacnn import make_motif_dataset
+
+    X, y, _ = make_motif_dataset(n_samples=300, length=30, random_state=0)
+    return X, y

@@ -325,6 +325,7 @@ def test_partial_fit_with_classes_takes_a_one_class_batch(motif_data):
     [
         ({"kernel_size": 40}, "fewer than kernel_size=40"),
         ({"pooling": "avg"}, "pooling must be one of"),
+        ({"architecture": "resnet"}, "architecture must be one of 'cnn', 'primer'"),
         ({"dropout": 1.5}, "dropout == 1.5, must be < 1"),
         ({"dropout": float("nan")}, "dropout must be a finite number"),
         ({"filters": 0}, "filters == 0, must be >= 1"),
@@ -362,7 +363,7 @@ def test_bad_parameter_values_raise_value_errors(motif_data, params, match):
         ({"epochs": 2.5}, "epochs must be an int"),
         ({"batch_size": True}, "batch_size must be an int, got bool"),
         ({"learning_rate": "0.01"}, "learning_rate must be a number"),
-        ({"dropout": None}, "dropout must be a number"),
+        ({"model": "cnn"}, "model must be None"),
         ({"dense_activation": None}, "dense_activation must be the name of a Keras"),
         ({"random_state": "seed"}, "random_state must be None, an int"),
         ({"shuffle": "yes"}, "shuffle must be True or False"),

@@ -288,7 +288,7 @@ class DNACNNBase:
                 f"The network {network.name!r} takes input of shape (None, "
                 f"{', '.join(map(str, given))}), but X has shape (n_samples, "
                 f"{', '.join(map(str, expected))}); build it for "
-                "keras.Input(shape=meta['X_shape_'][1:])."
+                "keras.Input(shape=meta['input_shape_'])."
             )
         units, output, _, _ = self._head()
         shape = tuple(network.outputs[0].shape[1:])

@@ -1,0 +1,161 @@
+"""The built-in architectures and the user's own networks (models, estimators)."""
+
+import keras
+import numpy as np
+import pytest
+
+from dnacnn import DNACNNClassifier, DNACNNRegressor, one_hot_encode, saliency
+from dnacnn._params import ARCHITECTURES
+from dnacnn.models import build_cnn, first_conv, logit_function
+
+ALL = tuple(ARCHITECTURES)
+
+
+def _random_onehot(n, length, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.eye(4, dtype="float32")[rng.integers(0, 4, (n, length))]
+
+
+@pytest.mark.parametrize("architecture", ALL)
+def test_every_architecture_reads_both_strands_with_shared_weights(architecture):
+    X = _random_onehot(3, 101)
+    model = build_cnn((101, 4), 1, output="linear", seed=0, architecture=architecture)
+    forward = model.predict(X, verbose=0)
+    reverse = model.predict(X[:, ::-1, ::-1], verbose=0)
+    np.testing.assert_allclose(forward, reverse, rtol=1e-4, atol=1e-5)
+    # the forward-only network of the same layout is not symmetric
+    one = build_cnn(
+        (101, 4),
+        1,
+        output="linear",
+        seed=0,
+        architecture=architecture,
+        strands="forward",
+    )
+    assert not np.allclose(
+        one.predict(X, verbose=0), one.predict(X[:, ::-1, ::-1], verbose=0)
+    )
+    # every layout begins with the convolution that filter motifs read
+    assert (
+        first_conv(model).kernel_size[0] == ARCHITECTURES[architecture]["kernel_size"]
+    )
+
+
+@pytest.mark.parametrize("architecture", ALL)
+def test_a_seed_builds_the_same_network(architecture):
+    a, b = (build_cnn((60, 4), 2, seed=3, architecture=architecture) for _ in "ab")
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+
+
+def test_shared_parameters_keep_their_meaning_in_each_architecture():
+    for architecture in ALL:
+        model = build_cnn(
+            (80, 4), 2, architecture=architecture, filters=7, kernel_size=5
+        )
+        conv = first_conv(model)
+        assert (conv.filters, conv.kernel_size[0]) == (7, 5), architecture
+
+
+def test_sequences_too_short_for_an_architecture_are_a_clear_error():
+    with pytest.raises(ValueError, match=r"gets 10 positions, fewer than kernel_siz"):
+        build_cnn((10, 4), 2, architecture="dilated")
+    with pytest.raises(ValueError, match=r"pooling step\(s\) of pool_size=2.*basset"):
+        build_cnn((20, 4), 2, architecture="basset")
+
+
+def test_an_unknown_architecture_names_the_choices():
+    with pytest.raises(ValueError, match=r"architecture must be one of 'cnn'"):
+        build_cnn((50, 4), 2, architecture="resnet")
+    with pytest.raises(ValueError, match=r"architecture must be one of"):
+        DNACNNClassifier(architecture="resnet").fit(_random_onehot(8, 30), [0, 1] * 4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("architecture", ALL)
+def test_every_architecture_learns_a_planted_motif_and_is_explained(
+    architecture, planted
+):
+    X, y = planted
+    X = one_hot_encode(X)
+    clf = DNACNNClassifier(
+        architecture=architecture, epochs=15, batch_size=32, random_state=0
+    ).fit(X, y)
+    assert clf.score(X, y) > 0.9
+    np.testing.assert_allclose(
+        clf.predict_proba(X), clf.predict_proba(X[:, ::-1, ::-1]), atol=1e-5
+    )
+    scores = saliency(clf, X[:5], output="logit")
+    assert scores.shape == X.shape[:2]
+
+
+# --------------------------------------------------------------------------
+# the user's own network
+# --------------------------------------------------------------------------
+def danq_like(meta, units=8):
+    """A DanQ-like network built in user code: conv, pooling, BiLSTM, pooling."""
+    inputs = keras.Input(shape=meta["input_shape_"])
+    x = keras.layers.Conv1D(16, 9, activation="relu")(inputs)
+    x = keras.layers.MaxPooling1D(3)(x)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True))(x)
+    return keras.Model(inputs, keras.layers.GlobalMaxPooling1D()(x))
+
+
+@pytest.mark.slow
+def test_a_users_network_gets_the_head_loss_and_routed_parameters(planted):
+    X, y = planted
+    X = one_hot_encode(X)
+    clf = DNACNNClassifier(
+        model=danq_like, model__units=4, epochs=10, batch_size=32, random_state=0
+    ).fit(X, y)
+    assert clf.model_.output_shape == (None, 2)  # the softmax head was added
+    assert clf.model_.loss == "sparse_categorical_crossentropy"
+    lstm = next(la for la in clf.model_.layers if "bidirectional" in la.name)
+    assert lstm.forward_layer.units == 4  # model__units reached the callable
+    assert clf.score(X, y) > 0.8
+    scores = saliency(clf, X[:3], output="logit")
+    assert scores.shape == X[:3].shape[:2]
+
+
+@pytest.mark.slow
+def test_a_compiled_network_with_its_own_head_is_used_as_given(planted):
+    X, y = planted
+    X = one_hot_encode(X)
+
+    def network(meta):
+        inputs = keras.Input(shape=meta["input_shape_"])
+        x = keras.layers.GlobalMaxPooling1D()(keras.layers.Conv1D(8, 12)(inputs))
+        model = keras.Model(inputs, keras.layers.Dense(1, activation="linear")(x))
+        model.compile(optimizer="sgd", loss="mae")
+        return model
+
+    reg = DNACNNRegressor(model=network, epochs=2, random_state=0).fit(X, y * 1.0)
+    assert reg.model_.loss == "mae"
+    assert isinstance(reg.model_.optimizer, keras.optimizers.SGD)
+    assert reg.predict(X[:4]).shape == (4,)
+    logits = np.asarray(logit_function(reg.model_)(X[:4])).ravel()
+    np.testing.assert_allclose(logits, reg.predict(X[:4]), rtol=1e-5)
+
+
+def test_a_network_of_the_wrong_shape_is_a_clear_error():
+    X, y = _random_onehot(8, 30), np.array([0, 1] * 4)
+
+    def per_position(meta):
+        inputs = keras.Input(shape=meta["input_shape_"])
+        return keras.Model(inputs, keras.layers.Conv1D(4, 3)(inputs))
+
+    with pytest.raises(ValueError, match=r"end it with one vector per sequence"):
+        DNACNNClassifier(model=per_position, epochs=1).fit(X, y)
+
+    def wrong_input():
+        inputs = keras.Input(shape=(50, 4))
+        return keras.Model(inputs, keras.layers.Flatten()(inputs))
+
+    with pytest.raises(ValueError, match=r"takes input of shape \(None, 50, 4\)"):
+        DNACNNClassifier(model=wrong_input, epochs=1).fit(X, y)
+
+    with pytest.raises(TypeError, match=r"model must return a keras.Model"):
+        DNACNNClassifier(model=lambda: "net", epochs=1).fit(X, y)
+
+    with pytest.raises(TypeError, match=r"model must be None"):
+        DNACNNClassifier(model="cnn", epochs=1).fit(X, y)
