@@ -16,7 +16,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write", "check_writable", "error_message"]
+__all__ = [
+    "atomic_path",
+    "atomic_write",
+    "check_not_input",
+    "check_writable",
+    "error_message",
+    "named",
+]
 
 
 @contextlib.contextmanager
@@ -35,14 +42,31 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     os.close(descriptor)
     temp = Path(temp)
     try:
-        yield temp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
+        with named(path, temp):
+            yield temp
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+            os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def named(path: str | os.PathLike[str], *aliases: str | os.PathLike[str]):
+    """Name ``path`` in an ``OSError`` raised in the block that names no file,
+    or one of ``aliases`` (the temporary files it is written through): "the
+    disk is full" then says which result could not be written."""
+    aliases = {str(a) for a in aliases}
+    try:
+        yield
+    except OSError as exc:
+        if exc.strerror is None or (
+            exc.filename is not None and str(exc.filename) not in aliases
+        ):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def atomic_write(
@@ -83,6 +107,42 @@ def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Pat
         )
     if path.exists() and not os.access(path, os.W_OK):
         raise OSError(f"cannot write the {what} {str(path)!r}: it is read-only.")
+    return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)  # st_dev and st_ino: links count
+    except OSError:  # either does not exist (yet)
+        return False
+
+
+def check_not_input(
+    path: str | os.PathLike[str],
+    inputs: dict[str, str | os.PathLike[str] | None],
+    *,
+    what: str = "output",
+) -> Path:
+    """Refuse an output that is one of the command's inputs.
+
+    ``inputs`` maps each input's description (e.g. ``"the model (MODEL)"``)
+    to its path (None: not given).  The comparison is by file (device and
+    inode), not by name: a hard link or a symbolic link to an input is the
+    input.
+
+    Raises
+    ------
+    ValueError
+        Naming both, before any work, so that nothing the user gave is lost.
+    """
+    path = Path(path)
+    for description, given in inputs.items():
+        if given is not None and _same_file(path, Path(given)):
+            raise ValueError(
+                f"the {what} {str(path)!r} is the same file as {description} "
+                f"{str(given)!r}: writing it would destroy that input. Give "
+                "another name for the output."
+            )
     return path
 
 
