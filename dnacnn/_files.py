@@ -23,6 +23,7 @@ __all__ = [
     "check_writable",
     "error_message",
     "named",
+    "reason",
 ]
 
 
@@ -146,20 +147,26 @@ def check_not_input(
     return path
 
 
+_REASONS = {
+    errno.EEXIST: "a file is in the way of a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOSPC: "the disk is full",
+    errno.EFBIG: "the file is larger than this system allows",
+    errno.EROFS: "the file system is read-only",
+}
+
+
+def reason(exc: OSError) -> str:
+    """Why an ``OSError`` happened, in words: "the disk is full"."""
+    return _REASONS.get(exc.errno, (exc.strerror or str(exc)).lower())
+
+
 def error_message(exc: BaseException) -> str:
     """One sentence for an error; an ``OSError`` without its ``[Errno N]``."""
     if not isinstance(exc, OSError) or exc.strerror is None:
         return str(exc)
-    reasons = {
-        errno.EEXIST: "a file is in the way of a folder",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.EISDIR: "it is a folder; give a file name",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.ENOSPC: "the disk is full",
-        errno.EFBIG: "the file is larger than this system allows",
-        errno.EROFS: "the file system is read-only",
-    }
-    reason = reasons.get(exc.errno, exc.strerror.lower())
     where = f" {str(exc.filename)!r}" if exc.filename else ""
-    return f"cannot use{where}: {reason}."
+    return f"cannot use{where}: {reason(exc)}."

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ._files import atomic_path, check_not_input, check_writable
+from ._files import atomic_path, check_not_input, check_writable, reason
 
 #: ``--out`` suffixes that ask for a joblib (pickle) file rather than the safe one.
 JOBLIB_SUFFIXES = (".joblib", ".pkl", ".pickle")
@@ -211,6 +211,25 @@ def load_model(path: str | Path):
     ):
         raise ValueError(f"{path} does not hold a fitted classifier or regressor")
     return quiet(model)
+
+
+def read_model(path: str | Path):
+    """:func:`load_model`, with an error that names no file said in full.
+
+    Loading unpacks the network into the temporary folder; a full disk or a
+    file-size limit there would otherwise read "the disk is full" without
+    saying which disk.
+    """
+    try:
+        return load_model(path)
+    except OSError as exc:
+        if exc.strerror is None or exc.filename is not None:
+            raise
+        raise OSError(
+            f"cannot read the model {str(path)!r}: {reason(exc)} while unpacking "
+            f"it into the temporary folder {tempfile.gettempdir()!r}; free space "
+            "there, or set TMPDIR to a folder with room."
+        ) from exc
 
 
 def model_path(path: str | Path) -> Path:

@@ -26,12 +26,12 @@ from pathlib import Path
 from ._files import atomic_path, check_not_input, check_writable, error_message
 from ._genome_cli import add_bed_options, add_variants_parser, labelled_from_bed
 from ._io import (
-    load_model,
     matches,
     model_path,
     parse_label,
     prediction_table,
     read_labeled,
+    read_model,
     read_sequences,
     results_folder,
     save_figure,
@@ -227,7 +227,7 @@ def cmd_predict(args) -> None:
             },
             what="output file (--output)",
         )
-    model = load_model(args.model)
+    model = read_model(args.model)
     sequences, ids = read_sequences(args.sequences)
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
@@ -264,7 +264,7 @@ def cmd_explain(args) -> None:
         command="explain",
         inputs=inputs,
     ) as stage:
-        model = load_model(args.model)
+        model = read_model(args.model)
         sequences, ids = read_sequences(args.sequences)
         if ids is None:
             ids = [str(i) for i in range(len(sequences))]

@@ -625,3 +625,22 @@ def test_explain_explains_the_logit_by_default_and_labels_the_units(
         got = np.array([float(r[3]) for r in rows[1:]]).reshape(expected.shape)
         np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-5)
     assert "--units" in run("explain", "--help").stdout
+
+
+def test_a_full_temporary_folder_while_unpacking_the_model_is_named(
+    tmp_path, monkeypatch
+):
+    import errno
+    import tempfile
+
+    import dnacnn._io as io
+
+    def load_model(path):  # as an extraction into $TMPDIR fails under a limit
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(io, "load_model", load_model)
+    with pytest.raises(OSError) as error:
+        io.read_model(tmp_path / "model.dnacnn")
+    message = str(error.value)
+    assert "model.dnacnn" in message and repr(tempfile.gettempdir()) in message
+    assert "larger than this system allows" in message and "TMPDIR" in message
