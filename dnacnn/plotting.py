@@ -383,35 +383,19 @@ def _summarise(ax: Axes, values: np.ndarray, spans, color, highlight_color) -> N
         low = np.minimum.reduceat(values, starts)
     for start, stop in spans:
         ax.axvspan(start, stop, color=highlight_color, alpha=0.15, linewidth=0)
-    step = length / n_bins
-    x = np.append(starts, length)
-    ax.fill_between(
-        x,
-        np.append(low, low[-1]),
-        np.append(high, high[-1]),
-        step="post",
-        color=color,
-        linewidth=0.5,
-        edgecolor=color,
-    )
+    low, high = np.append(low, low[-1]), np.append(high, high[-1])  # to the end
+    ax.fill_between(edges, low, high, step="post", color=color, edgecolor=color)
     ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
     where = ""
     if not np.isnan(values).all():
         top = int(np.nanargmax(np.abs(values)))
         ax.plot([top], [values[top]], "v", color=highlight_color, markersize=6)
-        ax.annotate(
-            f"{top:,}",
-            (top, values[top]),
-            textcoords="offset points",
-            xytext=(4, 4),
-            fontsize=8,
-        )
-        where = f"; top |saliency| at base {top:,}"
+        where = f"; top |saliency| at base {top:,}, marked"
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, length)
     ax.set_xlabel(
         f"Bases (position, 0-based; {length:,} bases: the smallest and largest "
-        f"score of each {step:,.0f}-base bin{where})"
+        f"score of each {length / n_bins:,.0f}-base bin{where})"
     )
 
 

@@ -118,7 +118,9 @@ default="global_max"
     validation_fraction : float or None, default=None
         Fraction of the training data held out to record validation metrics
         in ``history_`` (and for early stopping), drawn at random (stratified
-        by class for single-label classification) from ``random_state``, as
+        by class for single-label classification; when a class has a single
+        sample, or there are more classes than held-out samples, not
+        stratified, with a ``DNACNNWarning``) from ``random_state``, as
         :class:`~sklearn.neural_network.MLPClassifier` does.  None holds out
         0.1 with early stopping and nothing without.
     validation_split : float or None, default=None
