@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ._files import atomic_path, atomic_write
-from ._io import matches, output_folder, remove_stale, save_figure, save_model_file
+from ._io import matches, results_folder, save_figure, save_model_file
 
 TUTORIAL_MOTIF = "CGACCGAACTCC"
 
@@ -100,9 +100,32 @@ def run_demo(
     """Run the demo, write its files to ``out``; return the numbers it reports.
 
     ``out`` must be new or empty unless ``overwrite``, which replaces the
-    files of an earlier demo only.  ``name_motifs`` adds every motif with
-    its best JASPAR match (extra ``dnacnn[motifs]``).
+    files of an earlier demo only, as a set once all the new ones are
+    written.  ``name_motifs`` adds every motif with its best JASPAR match
+    (extra ``dnacnn[motifs]``).
     """
+    started = time.perf_counter()
+    inputs = {} if data in ("simulated", "primer") else _inputs(Path(data))
+    with results_folder(
+        out, owns=DEMO_FILES, overwrite=overwrite, command="demo", inputs=inputs
+    ) as stage:  # the results replace an earlier demo's as a set
+        result = _run(
+            stage, data, epochs, random_state, quiet, positive, name_motifs, started
+        )
+    print(_summary(result, out))
+    return result
+
+
+def _inputs(folder: Path) -> dict:
+    """The files of a data folder, which the results must not replace."""
+    if not folder.is_dir():
+        return {}
+    return {f"the data file {p.name!r} of --data": p for p in folder.iterdir()}
+
+
+def _run(out, data, epochs, random_state, quiet, positive, name_motifs, started):
+    """The four steps, writing into ``out``; the numbers reported."""
+    say = (lambda *a, **k: None) if quiet else print
     from sklearn.metrics import confusion_matrix
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
@@ -111,10 +134,6 @@ def run_demo(
     from .interpret import saliency
     from .motifs import discover_motif, write_meme
     from .preprocessing import DNAOneHotTransformer
-
-    say = (lambda *a, **k: None) if quiet else print
-    started = time.perf_counter()
-    earlier = output_folder(out, owns=DEMO_FILES, overwrite=overwrite, command="demo")
 
     # 1. Curate
     X, y, positions, planted, about = _load(data, random_state)
@@ -189,12 +208,6 @@ def run_demo(
         "seconds": time.perf_counter() - started,
     }
     _write_reports(out, result, figures, motif)
-    remove_stale(
-        earlier,
-        [out / n for n in ("model.dnacnn", "motif.meme", "report.md", "report.html")]
-        + list(figures.values()),
-    )
-    print(_summary(result, out))
     return result
 
 

@@ -16,7 +16,15 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write", "check_writable", "error_message"]
+__all__ = [
+    "atomic_path",
+    "atomic_write",
+    "check_not_input",
+    "check_writable",
+    "error_message",
+    "named",
+    "reason",
+]
 
 
 @contextlib.contextmanager
@@ -35,14 +43,31 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     os.close(descriptor)
     temp = Path(temp)
     try:
-        yield temp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
+        with named(path, temp):
+            yield temp
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+            os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def named(path: str | os.PathLike[str], *aliases: str | os.PathLike[str]):
+    """Name ``path`` in an ``OSError`` raised in the block that names no file,
+    or one of ``aliases`` (the temporary files it is written through): "the
+    disk is full" then says which result could not be written."""
+    aliases = {str(a) for a in aliases}
+    try:
+        yield
+    except OSError as exc:
+        if exc.strerror is None or (
+            exc.filename is not None and str(exc.filename) not in aliases
+        ):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def atomic_write(
@@ -86,20 +111,62 @@ def check_writable(path: str | os.PathLike[str], *, what: str = "output") -> Pat
     return path
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)  # st_dev and st_ino: links count
+    except OSError:  # either does not exist (yet)
+        return False
+
+
+def check_not_input(
+    path: str | os.PathLike[str],
+    inputs: dict[str, str | os.PathLike[str] | None],
+    *,
+    what: str = "output",
+) -> Path:
+    """Refuse an output that is one of the command's inputs.
+
+    ``inputs`` maps each input's description (e.g. ``"the model (MODEL)"``)
+    to its path (None: not given).  The comparison is by file (device and
+    inode), not by name: a hard link or a symbolic link to an input is the
+    input.
+
+    Raises
+    ------
+    ValueError
+        Naming both, before any work, so that nothing the user gave is lost.
+    """
+    path = Path(path)
+    for description, given in inputs.items():
+        if given is not None and _same_file(path, Path(given)):
+            raise ValueError(
+                f"the {what} {str(path)!r} is the same file as {description} "
+                f"{str(given)!r}: writing it would destroy that input. Give "
+                "another name for the output."
+            )
+    return path
+
+
+_REASONS = {
+    errno.EEXIST: "a file is in the way of a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOSPC: "the disk is full",
+    errno.EFBIG: "the file is larger than this system allows",
+    errno.EROFS: "the file system is read-only",
+}
+
+
+def reason(exc: OSError) -> str:
+    """Why an ``OSError`` happened, in words: "the disk is full"."""
+    return _REASONS.get(exc.errno, (exc.strerror or str(exc)).lower())
+
+
 def error_message(exc: BaseException) -> str:
     """One sentence for an error; an ``OSError`` without its ``[Errno N]``."""
     if not isinstance(exc, OSError) or exc.strerror is None:
         return str(exc)
-    reasons = {
-        errno.EEXIST: "a file is in the way of a folder",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.EISDIR: "it is a folder; give a file name",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.ENOSPC: "the disk is full",
-        errno.EFBIG: "the file is larger than this system allows",
-        errno.EROFS: "the file system is read-only",
-    }
-    reason = reasons.get(exc.errno, exc.strerror.lower())
     where = f" {str(exc.filename)!r}" if exc.filename else ""
-    return f"cannot use{where}: {reason}."
+    return f"cannot use{where}: {reason(exc)}."

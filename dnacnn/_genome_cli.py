@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._files import atomic_path, check_writable
+from ._files import atomic_path, check_not_input, check_writable
 
 __all__ = ["add_bed_options", "add_variants_parser", "labelled_from_bed"]
 
@@ -103,14 +103,24 @@ def cmd_variants(args) -> None:
     import sys
     import warnings
 
-    from ._io import load_model
+    from ._io import read_model
     from .genome import score_variants
 
     check_writable(args.out, what="scores table (--out)")
+    check_not_input(
+        args.out,
+        {
+            "the model (MODEL)": args.model,
+            "the VCF (VCF)": args.vcf,
+            "the genome (--genome)": args.genome,
+            "the genome's index": f"{args.genome}.fai",
+        },
+        what="scores table (--out)",
+    )
     for what, path in (("VCF", args.vcf), ("genome", args.genome)):
         if not Path(path).is_file():
             raise FileNotFoundError(f"{what} file not found: {path}")
-    model = load_model(args.model)
+    model = read_model(args.model)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         scores = score_variants(

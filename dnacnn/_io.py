@@ -2,18 +2,22 @@
 
 Errors are ``FileNotFoundError``, ``OSError`` or ``ValueError`` whose message
 names the file; the command line prints them as one line.  Every file is
-written atomically (:mod:`dnacnn._files`): an error or Ctrl-C leaves what was
-there before.
+written atomically (:mod:`dnacnn._files`), and the results of a command that
+writes a folder replace the earlier ones as a set (:func:`results_folder`):
+an error or Ctrl-C leaves what was there before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ._files import atomic_path, check_writable
+from ._files import atomic_path, check_not_input, check_writable, reason
 
 #: ``--out`` suffixes that ask for a joblib (pickle) file rather than the safe one.
 JOBLIB_SUFFIXES = (".joblib", ".pkl", ".pickle")
@@ -209,6 +213,25 @@ def load_model(path: str | Path):
     return quiet(model)
 
 
+def read_model(path: str | Path):
+    """:func:`load_model`, with an error that names no file said in full.
+
+    Loading unpacks the network into the temporary folder; a full disk or a
+    file-size limit there would otherwise read "the disk is full" without
+    saying which disk.
+    """
+    try:
+        return load_model(path)
+    except OSError as exc:
+        if exc.strerror is None or exc.filename is not None:
+            raise
+        raise OSError(
+            f"cannot read the model {str(path)!r}: {reason(exc)} while unpacking "
+            f"it into the temporary folder {tempfile.gettempdir()!r}; free space "
+            "there, or set TMPDIR to a folder with room."
+        ) from exc
+
+
 def model_path(path: str | Path) -> Path:
     """Check, before training, that a model can be written at ``path``."""
     path = Path(path)
@@ -253,18 +276,26 @@ def make_folder(folder: Path, *, what: str) -> Path:
     return folder
 
 
-def output_folder(
+@contextlib.contextmanager
+def results_folder(
     folder: str | Path,
     *,
     owns: Callable[[str], bool],
     overwrite: bool,
     command: str,
-) -> list[Path]:
-    """Prepare ``--out`` of ``command``; return the earlier results in it.
+    inputs: dict | None = None,
+) -> Iterator[Path]:
+    """Prepare ``--out`` of ``command``; yield a folder to write the results in.
 
     A folder holding anything is refused unless ``overwrite``: then only the
-    files ``owns`` recognises as the command's results are replaced (call
-    :func:`remove_stale` at the end); the user's other files are kept.
+    files ``owns`` recognises as the command's results are replaced, and the
+    user's other files are kept; an earlier result that is one of ``inputs``
+    (see :func:`~dnacnn._files.check_not_input`) is refused.  The results
+    are written aside, in a hidden folder inside ``folder``; when the block
+    ends they replace the earlier results as a set (renames, which need no
+    disk space), and the earlier results this run did not write again are
+    removed.  If the block raises (a full disk, Ctrl-C), the folder is left
+    as it was, and an ``OSError`` names the result, not its temporary copy.
     """
     folder = make_folder(Path(folder), what="output folder (--out)")
     entries = sorted(folder.iterdir())
@@ -276,15 +307,43 @@ def output_folder(
             f"{more}): give a new folder, or pass --overwrite to replace the "
             f"results of an earlier 'dnacnn {command}' (other files are kept)."
         )
-    return [p for p in entries if p.is_file() and owns(p.name)]
-
-
-def remove_stale(earlier: Iterable[Path], written: Iterable[Path]) -> None:
-    """Remove the earlier results that this run did not write again."""
-    written = {Path(p).name for p in written}
+    earlier = [p for p in entries if p.is_file() and owns(p.name)]
     for path in earlier:
-        if path.name not in written:
-            path.unlink(missing_ok=True)
+        check_not_input(path, inputs or {}, what=f"earlier result of {command}")
+    stage = Path(tempfile.mkdtemp(prefix=f".dnacnn-{command}-", dir=folder))
+    try:
+        try:
+            yield stage
+        except OSError as exc:
+            name = exc.filename and Path(exc.filename)
+            if name and name.parent == stage:
+                raise OSError(exc.errno, exc.strerror, str(folder / name.name)) from exc
+            raise
+        _swap(stage, folder, earlier)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _swap(stage: Path, folder: Path, earlier: list[Path]) -> None:
+    """Move the earlier results aside and the new ones in; undo it on failure."""
+    new = sorted(p.name for p in stage.iterdir() if p.is_file())
+    aside = stage / ".earlier"
+    aside.mkdir()
+    moved: list[str] = []
+    placed: list[str] = []
+    try:
+        for path in earlier:
+            os.replace(path, aside / path.name)
+            moved.append(path.name)
+        for name in new:
+            os.replace(stage / name, folder / name)
+            placed.append(name)
+    except BaseException:
+        for name in placed:
+            os.replace(folder / name, stage / name)
+        for name in moved:
+            os.replace(aside / name, folder / name)
+        raise
 
 
 def save_figure(figure, path: Path, *, dpi: int = 100) -> Path:

@@ -504,8 +504,9 @@ PARAMS: tuple[Param, ...] = (
         None,
         "float or None",
         "Fraction of the training data held out at random (stratified for "
-        "single-label classification) for ``history_``'s validation metrics "
-        "and early stopping; None: 0.1 with early stopping, else nothing.",
+        "single-label classification, or a ``DNACNNWarning`` when a class is "
+        "too small to be) for ``history_``'s validation metrics and early "
+        "stopping; None: 0.1 with early stopping, else nothing.",
         Real(low=0, high=1, closed="left"),
         none=True,
     ),

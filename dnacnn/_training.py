@@ -37,8 +37,9 @@ def holdout(n_samples, fraction, *, stratify=None, seed=None):
         )
     rows = np.arange(n_samples)
     if stratify is not None:
-        _, counts = np.unique(stratify, return_counts=True)
+        classes, counts = np.unique(stratify, return_counts=True)
         if counts.min() < 2 or len(counts) > n_validation:
+            _warn_unstratified(classes, counts, n_validation)
             stratify = None  # train_test_split could not stratify
     random_state = np.random.RandomState(
         np.random.default_rng(seed).integers(2**31 - 1)
@@ -47,6 +48,32 @@ def holdout(n_samples, fraction, *, stratify=None, seed=None):
         rows, test_size=n_validation, stratify=stratify, random_state=random_state
     )
     return np.sort(train), np.sort(validation)
+
+
+def _warn_unstratified(classes, counts, n_validation) -> None:
+    import warnings
+
+    from .exceptions import DNACNNWarning
+
+    if counts.min() < 2:
+        rare = [
+            f"class {c!r} has {n} sample"
+            for c, n in zip(classes.tolist(), counts, strict=True)
+            if n < 2
+        ]
+        why = "; ".join(rare[:5]) + (" ..." if len(rare) > 5 else "")
+    else:
+        why = f"{len(classes)} classes but {n_validation} validation samples"
+    warnings.warn(
+        "the validation samples (validation_split, or validation_fraction "
+        f"with early stopping) are drawn at random, not stratified by class "
+        f"({why}; stratifying needs at least 2 samples of each class and a "
+        "validation sample per class), so a rare class may be held out of "
+        "training entirely. Give more samples of each class, or a larger "
+        "fraction, or no validation split.",
+        DNACNNWarning,
+        stacklevel=4,
+    )
 
 
 class Batches(keras.utils.PyDataset):

@@ -6,7 +6,9 @@ from the source of :class:`~dnacnn.DNACNNClassifier` and
 :mod:`dnacnn.interpret` (:func:`classifier_defaults`, :func:`methods`), which
 stay their one home.  Errors a user can fix (a missing file, a malformed one,
 counts that do not match) print one line and exit with 1; Ctrl-C prints one
-line and exits with 130.  Every file is written atomically.
+line and exits with 130, SIGTERM likewise with 143.  Every file is written
+atomically, a folder of results is replaced as a set, and an output that is
+one of the command's inputs is refused before any work.
 """
 
 from __future__ import annotations
@@ -16,35 +18,38 @@ import ast
 import functools
 import importlib.util
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
-from ._files import atomic_path, check_writable, error_message
+from ._explain_cli import add_explain_parser
+from ._files import atomic_path, check_not_input, check_writable, error_message
 from ._genome_cli import add_bed_options, add_variants_parser, labelled_from_bed
 from ._io import (
-    load_model,
-    matches,
     model_path,
-    output_folder,
     parse_label,
     prediction_table,
     read_labeled,
+    read_model,
     read_sequences,
-    remove_stale,
-    save_figure,
     save_model_file,
 )
-from ._named import NAMED, add_name_motifs_argument, check_extra, explain_named
+from ._named import add_name_motifs_argument, check_extra
 
-__all__ = ["classifier_defaults", "main", "methods", "saliency_defaults"]
+__all__ = [
+    "classifier_defaults",
+    "main",
+    "methods",
+    "outputs",
+    "run_command",
+    "saliency_defaults",
+]
 
 _SECURITY = (
     "Loading a joblib (pickle) file runs any code the file holds: only load "
     "those you trust. Models saved by 'dnacnn fit' or 'dnacnn demo' in the "
     "default format (.dnacnn) hold data only and load without running code."
-)
-EXPLAIN_FILES = matches(
-    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png", NAMED
 )
 
 
@@ -111,20 +116,29 @@ def saliency_defaults() -> dict:
         return _imported_defaults(saliency)
 
 
-@functools.cache
-def methods() -> tuple[str, ...]:
-    """``dnacnn.interpret.METHODS``, read from its source (no scikit-learn import)."""
+def _constant(module: str, name: str) -> tuple:
+    """``module.name``, a literal tuple, read from its source (no import)."""
     try:
-        for node in _module_tree("interpret").body:
+        for node in _module_tree(module).body:
             if isinstance(node, ast.Assign) and any(
-                getattr(t, "id", None) == "METHODS" for t in node.targets
+                getattr(t, "id", None) == name for t in node.targets
             ):
                 return tuple(ast.literal_eval(node.value))
     except _NO_SOURCE:
         pass
-    from .interpret import METHODS
+    return tuple(getattr(importlib.import_module(f"dnacnn.{module}"), name))
 
-    return tuple(METHODS)
+
+@functools.cache
+def methods() -> tuple[str, ...]:
+    """``dnacnn.interpret.METHODS``, read from its source (no scikit-learn import)."""
+    return _constant("interpret", "METHODS")
+
+
+@functools.cache
+def outputs() -> tuple[str, ...]:
+    """``dnacnn.interpret.OUTPUTS`` (what a saliency explains), from its source."""
+    return _constant("interpret", "OUTPUTS")
 
 
 # --------------------------------------------------------------------------
@@ -153,6 +167,18 @@ def cmd_fit(args) -> None:
     from .preprocessing import DNAOneHotTransformer
 
     out = model_path(args.out)  # before the data and the training
+    check_not_input(
+        out,
+        {
+            "the sequences (SEQUENCES)": args.sequences,
+            "the labels (LABELS)": args.labels,
+            "the peaks (--bed)": args.bed,
+            "the genome (--genome)": args.genome,
+            "the genome's index": args.genome and f"{args.genome}.fai",
+            "the background (--background)": args.background,
+        },
+        what="model file (--out)",
+    )
     if args.bed and args.task != "classification":
         raise ValueError(
             f"--bed builds bound/unbound labels, which --task {args.task} cannot "
@@ -183,7 +209,15 @@ def cmd_predict(args) -> None:
     to_stdout = args.output in (None, "-")
     if not to_stdout:
         check_writable(args.output, what="output file (--output)")
-    model = load_model(args.model)
+        check_not_input(
+            args.output,
+            {
+                "the model (MODEL)": args.model,
+                "the sequences (SEQUENCES)": args.sequences,
+            },
+            what="output file (--output)",
+        )
+    model = read_model(args.model)
     sequences, ids = read_sequences(args.sequences)
     if ids is None:
         ids = [str(i) for i in range(len(sequences))]
@@ -199,89 +233,6 @@ def cmd_predict(args) -> None:
         writer.writerow(header)
         writer.writerows(rows)
     print(f"{len(rows)} predictions written to {args.output}", file=sys.stderr)
-
-
-def cmd_explain(args) -> None:
-    import csv
-
-    from .interpret import saliency
-    from .motifs import discover_motif, write_meme
-
-    check_extra(args)
-    out = Path(args.out)
-    earlier = output_folder(
-        out, owns=EXPLAIN_FILES, overwrite=args.overwrite, command="explain"
-    )
-    model = load_model(args.model)
-    sequences, ids = read_sequences(args.sequences)
-    if ids is None:
-        ids = [str(i) for i in range(len(sequences))]
-    scores = saliency(model, sequences, method=args.method, target=args.target)
-    proba = (
-        model.predict_proba(sequences)
-        if hasattr(model, "predict_proba")
-        else model.predict(sequences).reshape(len(sequences), -1)
-    )
-    table = out / "saliency.tsv"
-    with atomic_path(table) as temp, open(temp, "w", newline="") as f:
-        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
-        writer.writerow(["id", "position", "base", "saliency"])
-        for name, seq, row in zip(ids, sequences, scores, strict=True):
-            writer.writerows(
-                [name, j, base, f"{value:.6g}"]
-                for j, (base, value) in enumerate(zip(seq, row, strict=True))
-            )
-    figures = _saliency_figures(
-        out, sequences, ids, scores, proba, model, args.target, args.n_figures
-    )
-    written = [table, *figures]
-    message = f"saliency of {len(sequences)} sequences written to {table}"
-    try:
-        motif = discover_motif(model, sequences, target=args.target)
-    except ValueError as exc:
-        remove_stale(earlier, written)
-        print(f"{message}; no motif: {exc}")
-        return
-    with atomic_path(out / "motif.meme") as temp:
-        write_meme([motif], temp)
-    _logo_figure(motif, out / "motif_logo.png")
-    written += explain_named(args, model, sequences, out, motif)
-    remove_stale(earlier, [*written, out / "motif.meme", out / "motif_logo.png"])
-    print(
-        f"{message}; {len(figures)} figures; discovered motif {motif.consensus} "
-        f"({len(motif.sites)} sites) written to {out / 'motif.meme'}"
-    )
-
-
-def _saliency_figures(out, sequences, ids, scores, proba, model, target, n_figures):
-    from .plotting import plot_saliency
-
-    # a regressor's outputs are named by index, and shown as values
-    classes = list(getattr(model, "classes_", range(proba.shape[1])))
-    if getattr(classes[0], "ndim", 0):  # multi-label: labels named by column
-        classes = list(range(proba.shape[1]))
-    what = "P" if hasattr(model, "predict_proba") else "prediction"
-    paths = []
-    for i in range(min(n_figures, len(sequences))):
-        if target is not None:
-            label = target
-        elif len(classes) == 2 and what == "P":
-            label = classes[1]
-        else:
-            label = classes[int(proba[i].argmax())]
-        ax = plot_saliency(
-            scores[i],
-            sequences[i],
-            title=f"{ids[i]}: {what}({label}) = {proba[i, classes.index(label)]:.3f}",
-        )
-        paths.append(save_figure(ax.figure, out / f"saliency_{i}.png"))
-    return paths
-
-
-def _logo_figure(motif, path) -> None:
-    from .plotting import plot_logo
-
-    save_figure(plot_logo(motif).figure, path)
 
 
 def cmd_demo(args) -> None:
@@ -342,7 +293,8 @@ def _add_model_options(parser) -> None:
         default=d["validation_split"],
         help=(
             "fraction of the training data held out at random (stratified by "
-            "class) to monitor (default: none)"
+            "class; a warning when a class has one sample and cannot be) to "
+            "monitor (default: none)"
         ),
     )
     group.add_argument(
@@ -440,52 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_predict)
 
-    p = sub.add_parser(
-        "explain",
-        help="saliency maps and the discovered motif of a saved model",
-        description=(
-            "Compute each sequence's saliency (which bases drive the "
-            "prediction), draw it for the first sequences, and discover the "
-            "motif the model learned. Writes saliency.tsv (id, position, "
-            "base, saliency), saliency_<i>.png, motif.meme and motif_logo.png "
-            "into --out, which must be new or empty unless --overwrite. " + _SECURITY
-        ),
+    add_explain_parser(
+        sub, _SECURITY, methods(), saliency_defaults()["method"], outputs()
     )
-    p.add_argument("model", help="a model saved by 'dnacnn fit' (.dnacnn, or .joblib)")
-    p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
-    p.add_argument("--out", required=True, help="folder for the results")
-    p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help=(
-            "use a folder that is not empty: replace the results of an earlier "
-            "'dnacnn explain' there (removing its saliency_<i>.png and "
-            "motif files that this run does not write again); other files are kept"
-        ),
-    )
-    p.add_argument(
-        "--method",
-        choices=methods(),
-        default=saliency_defaults()["method"],
-        help="attribution method (default: %(default)s, the tutorial's)",
-    )
-    p.add_argument(
-        "--target",
-        default=None,
-        type=parse_label,
-        help=(
-            "class to explain (default: the second of the two sorted classes, "
-            "1 for 0/1 labels; each sequence's predicted class with more)"
-        ),
-    )
-    p.add_argument(
-        "--n-figures",
-        type=int,
-        default=5,
-        help="saliency figures for the first N sequences (default: 5)",
-    )
-    add_name_motifs_argument(p)
-    p.set_defaults(func=cmd_explain)
     add_variants_parser(sub, _SECURITY)
 
     p = sub.add_parser(
@@ -553,11 +462,39 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``dnacnn`` command; return its exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    return run_command(args.func, args)
+
+
+def run_command(command, args) -> int:
+    """Run ``command(args)``; return the exit status, as :func:`main` does.
+
+    Errors a user can fix print one line and return 1.  Ctrl-C prints one
+    line and returns 130; SIGTERM (``kill``, a job scheduler's time limit)
+    is handled as Ctrl-C is (a fit stops after the current batch, files
+    being written are removed) and returns 143, as a process ended by
+    SIGTERM does.
+    """
+    terminated = []
+
+    def on_sigterm(signum, frame):
+        terminated.append(signum)
+        handler = signal.getsignal(signal.SIGINT)  # what Ctrl-C would do now
+        if callable(handler):
+            handler(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
-        args.func(args)
+        command(args)
     except KeyboardInterrupt:
         if os.environ.get("DNACNN_DEBUG"):
             raise
+        if terminated:
+            print(f"dnacnn {args.command}: terminated", file=sys.stderr)
+            return 128 + signal.SIGTERM
         print(f"\ndnacnn {args.command}: interrupted", file=sys.stderr)
         return 130
     except (ValueError, TypeError, OSError) as exc:
@@ -565,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"dnacnn {args.command}: error: {error_message(exc)}", file=sys.stderr)
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

@@ -31,6 +31,9 @@ _LOGO_YLABELS = {
 }
 # Above this many bases the bases are no longer written under the bars of a
 # saliency map (they would overlap); positions are numbered instead.
+#: Longer saliency maps are summarised in at most ``_MAX_BINS`` bins.
+_MAX_BARS = 1000
+_MAX_BINS = 2000
 _MAX_BASE_LABELS = 200
 
 
@@ -229,8 +232,11 @@ def plot_saliency(
     title: str | None = None,
     color: Any = "C0",
     highlight_color: Any = "C1",
+    units: str | None = None,
 ) -> Axes:
     """Plot a saliency map: one bar per base, as in the primer tutorial.
+
+    Sequences longer than 1,000 bases are summarised (see Notes).
 
     Parameters
     ----------
@@ -254,11 +260,16 @@ def plot_saliency(
         The color of the bars.
     highlight_color : color, default="C1"
         The color of the highlighted bars and bands.
+    units : str, default=None
+        What the scores are in, for the y-axis label: ``"logit"`` labels it
+        "Saliency (logit units)"; None, "Saliency".  Use the ``output`` given
+        to :func:`dnacnn.saliency`.
 
     Returns
     -------
     ax : matplotlib.axes.Axes
-        The axes drawn on. Its first container holds the ``L`` bars.
+        The axes drawn on. Up to 1,000 bases, its first container holds the
+        ``L`` bars.
 
     Raises
     ------
@@ -273,7 +284,12 @@ def plot_saliency(
     -----
     Up to 200 bases, each bar is labelled by its base (with a smaller font
     above 100). Longer sequences are labelled by position (0-based) instead,
-    since their bases could not be read.
+    since their bases could not be read.  Above 1,000 bases, bars could not
+    be told apart and a million of them take many minutes to draw: the
+    sequence is cut into at most 2,000 equal bins and the band between each
+    bin's smallest and largest score is drawn, with the base of the largest
+    ``|saliency|`` marked; the x-axis label gives the bin size and that
+    base's position.  This takes about a second whatever the length.
 
     Examples
     --------
@@ -313,6 +329,11 @@ def plot_saliency(
 
     if ax is None:
         ax = _new_axes((min(max(6.0, 0.22 * length + 1.5), 20.0), 4.0))
+    ax.set_ylabel("Saliency" if units is None else f"Saliency ({units} units)")
+    if length > _MAX_BARS:
+        _summarise(ax, values, spans, color, highlight_color)
+        ax.set_title(title or f"Saliency map ({length:,} bases, summarised)")
+        return ax
 
     positions = np.arange(length)
     highlighted = np.zeros(length, dtype=bool)
@@ -340,7 +361,6 @@ def plot_saliency(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Bases (position, 0-based)")
     ax.set_xlim(-0.5 - 0.3, length - 0.5 + 0.3)
-    ax.set_ylabel("Saliency")
     if title is None:
         title = "Saliency map"
         if spans:
@@ -348,6 +368,35 @@ def plot_saliency(
             title += f" (highlighted: bases {where}, 0-based)"
     ax.set_title(title)
     return ax
+
+
+def _summarise(ax: Axes, values: np.ndarray, spans, color, highlight_color) -> None:
+    """A long saliency map as the band of each bin's smallest to largest score."""
+    from matplotlib.ticker import MaxNLocator
+
+    length = len(values)
+    n_bins = min(length, _MAX_BINS)
+    edges = np.linspace(0, length, n_bins + 1).astype(np.int64)
+    starts = edges[:-1]
+    with np.errstate(invalid="ignore"):
+        high = np.maximum.reduceat(values, starts)
+        low = np.minimum.reduceat(values, starts)
+    for start, stop in spans:
+        ax.axvspan(start, stop, color=highlight_color, alpha=0.15, linewidth=0)
+    low, high = np.append(low, low[-1]), np.append(high, high[-1])  # to the end
+    ax.fill_between(edges, low, high, step="post", color=color, edgecolor=color)
+    ax.axhline(0, color="0.6", linewidth=0.5, zorder=0)
+    where = ""
+    if not np.isnan(values).all():
+        top = int(np.nanargmax(np.abs(values)))
+        ax.plot([top], [values[top]], "v", color=highlight_color, markersize=6)
+        where = f"; top |saliency| at base {top:,}, marked"
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(0, length)
+    ax.set_xlabel(
+        f"Bases (position, 0-based; {length:,} bases: the smallest and largest "
+        f"score of each {length / n_bins:,.0f}-base bin{where})"
+    )
 
 
 # --------------------------------------------------------------------------

@@ -207,7 +207,7 @@ def test_fit_predict_explain_round_trip(tmp_path):
     assert "discovered motif CGACCGAACTCC" in out
     ex = tmp_path / "ex"
     saliency = (ex / "saliency.tsv").read_text().splitlines()
-    assert saliency[0] == "id\tposition\tbase\tsaliency"
+    assert saliency[0] == "id\tposition\tbase\tsaliency_logit"
     assert len(saliency) == 1 + 30 * int(y.sum())
     assert sorted(p.name for p in ex.glob("*.png")) == [
         "motif_logo.png",
@@ -456,3 +456,191 @@ def test_explain_refuses_a_used_folder_and_overwrite_replaces_only_its_files(
         "saliency_0.png",
     ]
     assert (out / "notes.txt").read_text() == "mine"
+
+
+# --------------------------------------------------------------------------
+# an output that is an input, SIGTERM, a full disk, logit units
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("link", ["same", "hard", "symbolic"])
+@pytest.mark.parametrize(
+    ("args", "output", "victim"),
+    [
+        (["fit", "seqs.txt", "labels.txt", "--out"], "OUT", "seqs.txt"),
+        (["fit", "seqs.txt", "labels.txt", "--out"], "OUT", "labels.txt"),
+        (["predict", "model.dnacnn", "seqs.txt", "--output"], "OUT", "model.dnacnn"),
+        (["predict", "model.dnacnn", "seqs.txt", "--output"], "OUT", "seqs.txt"),
+    ],
+)
+def test_an_output_that_is_an_input_is_refused_before_any_work(
+    small_data, args, output, victim, link
+):
+    (small_data / "model.dnacnn").write_bytes(b"a model from yesterday")
+    before = {p.name: p.read_bytes() for p in small_data.iterdir()}
+    out = victim
+    if link == "hard":
+        out = "alias.out"
+        os.link(small_data / victim, small_data / out)
+    elif link == "symbolic":
+        out = "alias.out"
+        os.symlink(victim, small_data / out)
+    result = (
+        run(*args, out, "--epochs", "1", cwd=small_data, check=False)
+        if (args[0] == "fit")
+        else run(*args, out, cwd=small_data, check=False)
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "Epoch" not in result.stdout  # refused before training
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"dnacnn {args[0]}: error:") and "Traceback" not in last
+    assert repr(out) in last and repr(victim) in last and "same file" in last
+    for name, data in before.items():
+        assert (small_data / name).read_bytes() == data
+
+
+def test_sigterm_is_like_ctrl_c_one_line_exit_143_nothing_left(small_data, tmp_path):
+    old = small_data / "model.dnacnn"
+    old.write_bytes(b"a good model from yesterday")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = subprocess.Popen(
+        [
+            str(DNACNN),
+            "fit",
+            "seqs.txt",
+            "labels.txt",
+            "--out",
+            "model.dnacnn",
+            "--epochs",
+            "100000",
+        ],
+        cwd=small_data,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(temp)},
+    )
+    try:
+        for line in process.stdout:
+            if line.startswith("Epoch 2/"):
+                break
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 143, stderr[-2000:]
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1] == "dnacnn fit: terminated", stderr[-3000:]
+    assert old.read_bytes() == b"a good model from yesterday"
+    assert sorted(p.name for p in small_data.iterdir()) == [
+        "labels.txt",
+        "model.dnacnn",
+        "seqs.txt",
+        "tmp",
+    ]
+    assert list(temp.iterdir()) == []
+
+
+def test_sigterm_while_writing_removes_the_part_file(tmp_path):
+    """In-process: the signal arrives while a result is half written."""
+    import dnacnn.cli as cli
+
+    target = tmp_path / "table.tsv"
+    target.write_text("yesterday's table")
+
+    def command(args):
+        with cli.atomic_path(target) as temp:
+            temp.write_text("half of it")
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise AssertionError("SIGTERM did not stop the command")
+
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        status = cli.run_command(command, argparse_namespace("fit"))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert status == 143
+    assert target.read_text() == "yesterday's table"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.tsv"]
+
+
+def argparse_namespace(command):
+    import argparse
+
+    return argparse.Namespace(command=command)
+
+
+def test_explain_overwrite_keeps_the_old_set_when_the_disk_fills(
+    fitted_model, tmp_path, monkeypatch, capsys
+):
+    import errno
+
+    from matplotlib.figure import Figure
+
+    import dnacnn.cli as cli
+
+    model, seqs = fitted_model / "model.dnacnn", fitted_model / "seqs.txt"
+    out = tmp_path / "ex"
+    run("explain", model, seqs, "--out", out, "--n-figures", "3")
+    (out / "notes.txt").write_text("mine")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    few = tmp_path / "few.txt"
+    few.write_text("".join(seqs.read_text().splitlines(keepends=True)[:8]))
+    saved = Figure.savefig
+    calls = []
+
+    def savefig(self, fname, *args, **kwargs):
+        calls.append(fname)
+        if len(calls) == 2:  # the second figure: the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return saved(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    status = cli.main(
+        ["explain", str(model), str(few), "--out", str(out), "--overwrite"]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "the disk is full" in err and "saliency_1.png" in err, err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ex", "few.txt"]
+
+
+def test_explain_explains_the_logit_by_default_and_labels_the_units(
+    fitted_model, tmp_path
+):
+    from dnacnn import load_model, saliency
+
+    model, seqs = fitted_model / "model.dnacnn", fitted_model / "seqs.txt"
+    sequences = seqs.read_text().split()[:6]
+    few = tmp_path / "few.txt"
+    few.write_text("\n".join(sequences) + "\n")
+    estimator = load_model(model)
+    for units in (None, "logit", "probability"):
+        out = tmp_path / f"ex-{units}"
+        extra = [] if units is None else ["--units", units]
+        run("explain", model, few, "--out", out, "--n-figures", "1", *extra)
+        rows = [r.split("\t") for r in (out / "saliency.tsv").read_text().splitlines()]
+        assert rows[0] == ["id", "position", "base", f"saliency_{units or 'logit'}"]
+        expected = saliency(estimator, sequences, output=units or "logit")
+        got = np.array([float(r[3]) for r in rows[1:]]).reshape(expected.shape)
+        np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-5)
+    assert "--units" in run("explain", "--help").stdout
+
+
+def test_a_full_temporary_folder_while_unpacking_the_model_is_named(
+    tmp_path, monkeypatch
+):
+    import errno
+    import tempfile
+
+    import dnacnn._io as io
+
+    def load_model(path):  # as an extraction into $TMPDIR fails under a limit
+        raise OSError(errno.EFBIG, "File too large")
+
+    monkeypatch.setattr(io, "load_model", load_model)
+    with pytest.raises(OSError) as error:
+        io.read_model(tmp_path / "model.dnacnn")
+    message = str(error.value)
+    assert "model.dnacnn" in message and repr(tempfile.gettempdir()) in message
+    assert "larger than this system allows" in message and "TMPDIR" in message

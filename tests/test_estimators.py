@@ -236,6 +236,30 @@ def test_early_stopping_restores_the_best_weights(early_stopped, motif_data):
     assert loss < history[-1]  # the last epoch was worse
 
 
+@pytest.mark.parametrize("y", [[0] * 19 + [1], [0] * 10 + [1] * 9 + [2]])
+def test_a_hold_out_that_cannot_be_stratified_says_so(y):
+    from dnacnn.exceptions import DNACNNWarning
+
+    y = np.array(y)
+    rare = int(y[-1])
+    with pytest.warns(
+        DNACNNWarning, match=rf"not stratified by class \(class {rare!r} has 1 sample"
+    ):
+        holdout(len(y), 0.2, stratify=y, seed=0)
+
+
+@pytest.mark.slow
+def test_fit_warns_when_validation_split_cannot_stratify():
+    from dnacnn.exceptions import DNACNNWarning
+
+    X, y, _ = make_motif_dataset(n_samples=20, length=24, random_state=0)
+    y = np.where(np.arange(20) == 3, 1, 0)
+    with pytest.warns(DNACNNWarning, match="validation_split"):
+        DNACNNClassifier(epochs=1, kernel_size=8, validation_split=0.2).fit(
+            DNAOneHotTransformer().fit_transform(X), y
+        )
+
+
 def test_sample_weight_and_class_weight_leave_inputs_alone(motif_data):
     X, y = motif_data
     weights = np.ones(len(y))

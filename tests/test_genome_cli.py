@@ -80,3 +80,27 @@ def test_fit_from_peaks_then_score_a_vcf(tmp_path):
     assert {"effect_0", "effect_1", "logit_ref_1"} <= set(scores.columns)
     if ref in ("A", "C"):  # the allele the genome has changes nothing
         assert scores.loc[scores.alt == ref, "effect_1"].abs().max() < 1e-5
+
+
+@pytest.mark.parametrize("victim", ["calls.vcf", "genome.fa", "model.dnacnn"])
+def test_variants_refuses_to_write_over_its_inputs(tmp_path, victim):
+    write_fasta(make_genome(random_state=5), tmp_path / "genome.fa")
+    (tmp_path / "calls.vcf").write_text("chr1\t1000\tv1\tA\tC\n")
+    (tmp_path / "model.dnacnn").write_bytes(b"a model from yesterday")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    (tmp_path / "out.tsv").symlink_to(victim)
+    out = dnacnn(
+        "variants",
+        "model.dnacnn",
+        "calls.vcf",
+        "--genome",
+        "genome.fa",
+        "--out",
+        "out.tsv",
+        cwd=tmp_path,
+    )
+    assert out.returncode == 1
+    last = out.stderr.strip().splitlines()[-1]
+    assert "same file" in last and repr(victim) in last and "'out.tsv'" in last
+    for name, data in before.items():
+        assert (tmp_path / name).read_bytes() == data

@@ -207,3 +207,102 @@ def test_peaks_to_variant_effects(tmp_path):
     far = log_odds[scores.id.str.startswith("far")]
     assert motif.median() < -2
     assert far.abs().median() < 0.25 * abs(motif.median())
+
+
+def test_long_ref_alleles_are_scored_by_their_own_window(setup):
+    """A REF longer than half the window is no false mismatch, and its score
+    does not depend on the other variants of the file."""
+    genome, fa, model = setup
+    L, c = 30, 15
+    mnv = ("chr1", 2000, genome["chr1"][1999:2029], "A" * 30)  # 30 bp MNV
+    complex_ = ("chr2", 1500, genome["chr2"][1499:1540], "C" * 20)  # 41 -> 20 bp
+    alone = pd.DataFrame([mnv, complex_], columns=["chrom", "pos", "ref", "alt"])
+    scores = score_variants(model, alone, genome=fa)
+    refs, alts = [], []
+    for r in alone.itertuples():
+        wide = window(genome, r.chrom, r.pos - 1 - c, L + len(r.ref))
+        refs.append(wide[:L])
+        alts.append((wide[:c] + r.alt + wide[c + len(r.ref) :])[:L])
+    ref_logits, alt_logits = direct_logits(model, refs), direct_logits(model, alts)
+    np.testing.assert_allclose(
+        scores["effect_1"], alt_logits[:, 1] - ref_logits[:, 1], atol=1e-4
+    )
+    skipped = score_variants(model, alone, genome=fa, check_ref="skip")
+    assert not skipped["effect_1"].isna().any()
+    deletion = ("chr3", 1000, genome["chr3"][999:1060], genome["chr3"][999])
+    more = pd.DataFrame(
+        [mnv, deletion, complex_], columns=["chrom", "pos", "ref", "alt"]
+    )
+    with_deletion = score_variants(model, more, genome=fa)
+    np.testing.assert_allclose(
+        with_deletion["effect_1"].to_numpy()[[0, 2]], scores["effect_1"], atol=1e-5
+    )
+
+
+def test_one_long_deletion_does_not_widen_the_other_windows(setup, monkeypatch):
+    from dnacnn.genome import _fasta
+
+    genome, fa, model = setup
+    positions = np.arange(100, 4100, 10)  # 400 SNVs
+    rows = [("chr1", p, genome["chr1"][p - 1], "A") for p in positions]
+    rows.append(("chr2", 100, genome["chr2"][99:4099], genome["chr2"][99]))  # 4 kb
+    variants = pd.DataFrame(rows, columns=["chrom", "pos", "ref", "alt"])
+    read = []
+    original = _fasta.FastaGenome.windows
+
+    def windows(self, chroms, starts, length, *args, **kwargs):
+        read.append(len(starts) * length)
+        return original(self, chroms, starts, length, *args, **kwargs)
+
+    monkeypatch.setattr(_fasta.FastaGenome, "windows", windows)
+    score_variants(model, variants, genome=fa, check_ref="skip")
+    assert sum(read) < 3 * (401 * 30 + 4030)  # not 401 windows of 4 kb
+
+
+def test_mismatch_messages_are_short_and_a_ref_past_the_end_is_one(setup):
+    genome, fa, model = setup
+    size = len(genome["chrM"])
+    wrong = "".join("A" if b != "A" else "C" for b in genome["chr1"][999:3999])
+    variants = pd.DataFrame(
+        {
+            "chrom": ["chr1", "chrM"],
+            "pos": [1000, size - 1],
+            "ref": [wrong, genome["chrM"][size - 2 :] + "N"],  # runs past the end
+            "alt": ["A", "G"],
+        }
+    )
+    with pytest.raises(ValueError) as error:
+        score_variants(model, variants, genome=fa)
+    message = str(error.value)
+    assert "2 of 2 variant" in message
+    assert len(message) < 1000 and "(3000 bp)" in message
+    assert f"past the end of chrM ({size} bases)" in message
+
+
+def test_vcf_in_latin1_or_with_a_bom(tmp_path):
+    path = tmp_path / "latin.vcf"
+    path.write_bytes(
+        (VCF_HEADER + "chr1\t10\trs1\tA\tG\t.\tPASS\tNOTE=caf\xe9\n").encode("latin-1")
+    )
+    with pytest.raises(ValueError, match=r"latin.vcf, line 3: .*not UTF-8"):
+        read_vcf(path)
+    bom = tmp_path / "bom.vcf"
+    bom.write_bytes(b"\xef\xbb\xbf" + b"chr1\t10\trs1\tA\tG\n")
+    assert read_vcf(bom).values.tolist() == [["chr1", 10, "rs1", "A", "G"]]
+    broken = tmp_path / "broken.vcf.gz"
+    broken.write_bytes(gzip.compress(VCF_HEADER.encode() * 50)[:60])
+    with pytest.raises(ValueError, match=r"broken.vcf.gz.*gzip"):
+        read_vcf(broken)
+
+
+def test_a_foreign_character_in_the_genome_names_its_place(setup, tmp_path):
+    genome, _, model = setup
+    chr1 = genome["chr1"][:2000] + "x" + genome["chr1"][2001:]
+    fa = write_fasta({**genome, "chr1": chr1}, tmp_path / "junk.fa")
+    variants = pd.DataFrame(
+        {"chrom": ["chr1"], "pos": [1990], "ref": [chr1[1989]], "alt": ["A"]}
+    )
+    with pytest.raises(
+        ValueError, match=r"junk.fa\) holds 'x' at chr1:2001 \(1-based\)"
+    ):
+        score_variants(model, variants, genome=fa)

@@ -255,6 +255,30 @@ def test_saliency_labels_long_sequences_by_position():
     assert "position" in ax.get_xlabel()
 
 
+def test_saliency_summarises_long_sequences_around_the_top_site(tmp_path):
+    rng = np.random.default_rng(0)
+    values = rng.normal(0, 0.01, 300_000)
+    values[123_456] = 5.0  # the top site
+    sequence = "".join(rng.choice(list("ACGT"), len(values)))
+    ax = plot_saliency(values, sequence, units="logit")
+    # a line summary, not 300,000 bars: a few artists, drawn and saved at once
+    assert len(ax.patches) < 50 and not ax.containers
+    assert "300,000" in ax.get_title()
+    assert "top |saliency| at base 123,456" in ax.get_xlabel()
+    assert ax.get_xlim()[0] <= 123_456 <= ax.get_xlim()[1]
+    assert ax.get_ylabel() == "Saliency (logit units)"
+    ax.figure.savefig(tmp_path / "long.png")
+    plt.close("all")
+
+
+def test_saliency_labels_its_units(planted):
+    sequence, values = planted
+    assert plot_saliency(values, sequence).get_ylabel() == "Saliency"
+    ax = plot_saliency(values, sequence, units="probability")
+    assert ax.get_ylabel() == "Saliency (probability units)"
+    plt.close("all")
+
+
 def test_saliency_errors(planted):
     sequence, values = planted
     with pytest.raises(ValueError, match="49 scores but the sequence has 50 bases"):

@@ -20,6 +20,9 @@ __all__ = ["CHECK_REF", "score_variants"]
 CHECK_REF = ("error", "warn", "skip")
 # Variants encoded at once (twice as many windows).
 _CHUNK = 2048
+# The bytes a genome window may hold: A, C, G, T, N in either case.
+_GENOME_BASES = np.zeros(256, dtype=bool)
+_GENOME_BASES[np.frombuffer(b"ACGTNacgtn", np.uint8)] = True
 
 
 def _parts(model, genome, length):
@@ -172,10 +175,15 @@ def score_variants(
     alts = table["alt"].str.upper().to_numpy(dtype=object)
     ref_len = np.fromiter(map(len, refs), dtype=np.int64, count=n)
     alt_len = np.fromiter(map(len, alts), dtype=np.int64, count=n)
-    extra = int(max((ref_len - alt_len).max(initial=0), 0))
+    # each window as wide as its own variant needs: the REF read whole, and a
+    # deletion's right flank (never the widest variant's width for all)
+    width = np.maximum(length, np.maximum(center + ref_len, length + ref_len - alt_len))
     starts = table["pos"].to_numpy(dtype=np.int64) - 1 - center
     chroms = table["chrom"].to_numpy(dtype=object)
-    matches = np.ones(n, dtype=bool)
+    size = table["chrom"].map(dict(sizes)).to_numpy(dtype=np.int64)
+    # a REF running past its chromosome's end differs from the genome, even
+    # where the padding N meets an N of the REF
+    matches = table["pos"].to_numpy(dtype=np.int64) - 1 + ref_len <= size
     logit_ref = logit_alt = scorer = progress = None
     if verbose:
         import keras
@@ -183,24 +191,29 @@ def score_variants(
         progress = keras.utils.Progbar(n, unit_name="variant")
     for lo in range(0, n, _CHUNK):
         rows = np.arange(lo, min(lo + _CHUNK, n))
-        wide = genome.windows(chroms[rows], starts[rows], length + extra)
-        ref_windows = np.ascontiguousarray(wide[:, :length])
+        ref_windows = genome.windows(chroms[rows], starts[rows], length)
+        _check_bases(ref_windows, table, rows, starts, genome)
         alt_windows = ref_windows.copy()
         snv = (ref_len[rows] == 1) & (alt_len[rows] == 1)
         if snv.any():
             given = np.frombuffer("".join(refs[rows][snv]).encode(), np.uint8)
             found = ref_windows[snv, center] & 0xDF  # upper case
-            matches[rows[snv]] = given == found
+            matches[rows[snv]] &= given == found
             alt_windows[snv, center] = np.frombuffer(
                 "".join(alts[rows][snv]).encode(), np.uint8
             )
-        for j in np.flatnonzero(~snv):
-            i, r = rows[j], ref_len[rows[j]]
-            found = wide[j, center : center + r].tobytes().decode().upper()
-            matches[i] = found == refs[i]
-            allele = np.frombuffer(alts[i].encode(), np.uint8)
-            row = np.concatenate([wide[j, :center], allele, wide[j, center + r :]])
-            alt_windows[j] = row[:length]
+        others = np.flatnonzero(~snv)
+        for w in np.unique(width[rows[others]]):  # one read per width
+            group = others[width[rows[others]] == w]
+            wide = genome.windows(chroms[rows[group]], starts[rows[group]], int(w))
+            _check_bases(wide, table, rows[group], starts, genome)
+            for j, row in zip(group, wide, strict=True):
+                i, r = rows[j], ref_len[rows[j]]
+                found = row[center : center + r].tobytes().decode().upper()
+                matches[i] &= found == refs[i]
+                allele = np.frombuffer(alts[i].encode(), np.uint8)
+                alt = np.concatenate([row[:center], allele, row[center + r :]])
+                alt_windows[j] = alt[:length]
         both = np.concatenate([to_strings(ref_windows), to_strings(alt_windows)])
         network, X = _encode(model, both)
         if scorer is None:
@@ -232,17 +245,60 @@ def score_variants(
     return out
 
 
+def _short(allele: str) -> str:
+    """An allele as an error shows it: at most 20 bases, then its length."""
+    return repr(allele) if len(allele) <= 20 else f"'{allele[:20]}…' ({len(allele)} bp)"
+
+
+def _check_bases(windows, table, rows, starts, genome) -> None:
+    """Refuse a genome character the encoder cannot read, naming its place."""
+    bad = ~_GENOME_BASES[windows]
+    if not bad.any():
+        return
+    j, k = (int(v) for v in np.argwhere(bad)[0])
+    i = int(rows[j])
+    chrom, pos = table["chrom"].iloc[i], table["pos"].iloc[i]
+    char = chr(windows[j, k])
+    raise ValueError(
+        f"the genome ({genome.path}) holds {char!r} at {chrom}:{starts[i] + k + 1} "
+        f"(1-based), in the window of variant {i} ({chrom}:{pos}); a genome "
+        "holds only A, C, G, T and N (any case). Correct the FASTA file."
+    )
+
+
 def _report_mismatches(table, genome, matches, check_ref) -> None:
     bad = np.flatnonzero(~matches)
     shown = []
+    sizes = genome.sizes
     for i in bad[:5]:
         chrom, pos, ref = (
             table["chrom"].iloc[i],
-            table["pos"].iloc[i],
+            int(table["pos"].iloc[i]),
             table["ref"].iloc[i],
         )
-        found = genome.fetch(chrom, int(pos) - 1, int(pos) - 1 + len(ref)).decode()
-        shown.append(f"variant {i} ({chrom}:{pos}): ref {ref!r}, genome {found!r}")
+        end = pos - 1 + len(ref)
+        if end > sizes[chrom]:
+            shown.append(
+                f"variant {i} ({chrom}:{pos}): ref {_short(ref)} runs past the "
+                f"end of {chrom} ({sizes[chrom]} bases)"
+            )
+            continue
+        found = genome.fetch(chrom, pos - 1, end).decode()
+        first = next(
+            (
+                k
+                for k, (a, b) in enumerate(zip(ref.upper(), found.upper(), strict=True))
+                if a != b
+            ),
+            None,
+        )
+        where = ""
+        if first is not None and len(ref) > 20:
+            where = f" (first difference at base {first + 1} of the ref)"
+        shown.append(
+            f"variant {i} ({chrom}:{pos}): ref {_short(ref)}, genome "
+            f"{_short(found)}{where}"
+        )
     message = (
         f"{len(bad)} of {len(table)} variant(s) have a ref allele that differs "
         f"from the genome ({genome.path}): "

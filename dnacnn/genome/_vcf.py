@@ -6,6 +6,7 @@ import gzip
 import os
 import re
 import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +20,36 @@ VARIANT_COLUMNS = ("chrom", "pos", "id", "ref", "alt")
 _ALLELE = re.compile(r"[ACGTNacgtn]+")
 
 
-def _open(path: Path):
+def _lines(path: Path):
+    """``(number, line)`` of a VCF, plain or gzipped, decoded as UTF-8.
+
+    Read as bytes and decoded line by line, so that a byte that is not UTF-8
+    is reported with its line; a byte-order mark at the start is dropped.
+    """
     with open(path, "rb") as f:
         compressed = f.read(2) == b"\x1f\x8b"
     opener = gzip.open if compressed else open
-    return opener(path, "rt", encoding="utf-8", newline="")
+    try:
+        with opener(path, "rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                try:
+                    yield number, raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(
+                        f"{path}, line {number}: byte {raw[exc.start]:#04x} at "
+                        f"column {exc.start + 1} is not UTF-8 text; a VCF is "
+                        "UTF-8 (this file may be Latin-1: convert it, e.g. "
+                        "iconv -f latin1 -t utf-8)."
+                    ) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        if not compressed or (isinstance(exc, OSError) and exc.strerror):
+            raise
+        raise ValueError(
+            f"{path} is a damaged or truncated gzip file ({exc}); compress it "
+            "again with gzip or bgzip, or give the plain VCF."
+        ) from exc
 
 
 def read_vcf(path) -> pd.DataFrame:
@@ -48,8 +74,9 @@ def read_vcf(path) -> pd.DataFrame:
     ------
     ValueError
         For a record with fewer than 5 columns, a position that is not a
-        positive integer, or a reference allele that is not sequence: the
-        message names the file and line.
+        positive integer, a reference allele that is not sequence, or a line
+        that is not UTF-8 text: the message names the file and line.  Also
+        for a damaged gzip file.
 
     Examples
     --------
@@ -71,35 +98,35 @@ def read_vcf(path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"VCF file not found: {str(path)!r}")
     rows, skipped = [], 0
-    with _open(path) as f:
-        for number, line in enumerate(f, start=1):
-            if line.startswith("#") or not line.strip():
+    for number, line in _lines(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\r\n").split("\t")
+        where = f"{path}, line {number}"
+        if len(fields) < 5:
+            raise ValueError(
+                f"{where}: {len(fields)} tab-separated column(s); a VCF "
+                "record has at least 5 (CHROM, POS, ID, REF, ALT)."
+            )
+        chrom, pos, vid, ref, alts = fields[:5]
+        try:
+            pos = int(pos)
+        except ValueError:
+            raise ValueError(f"{where}: POS {pos!r} is not an integer.") from None
+        if pos < 1:
+            raise ValueError(f"{where}: POS {pos} is not 1-based (must be >= 1).")
+        info = fields[7] if len(fields) > 7 else ""
+        structural = "SVTYPE=" in info
+        if not _ALLELE.fullmatch(ref):
+            shown = repr(ref) if len(ref) <= 20 else f"'{ref[:20]}…' ({len(ref)} bp)"
+            raise ValueError(
+                f"{where}: REF {shown} is not a sequence of A, C, G, T, N."
+            )
+        for alt in alts.split(","):
+            if structural or not _ALLELE.fullmatch(alt):
+                skipped += 1
                 continue
-            fields = line.rstrip("\r\n").split("\t")
-            where = f"{path}, line {number}"
-            if len(fields) < 5:
-                raise ValueError(
-                    f"{where}: {len(fields)} tab-separated column(s); a VCF "
-                    "record has at least 5 (CHROM, POS, ID, REF, ALT)."
-                )
-            chrom, pos, vid, ref, alts = fields[:5]
-            try:
-                pos = int(pos)
-            except ValueError:
-                raise ValueError(f"{where}: POS {pos!r} is not an integer.") from None
-            if pos < 1:
-                raise ValueError(f"{where}: POS {pos} is not 1-based (must be >= 1).")
-            info = fields[7] if len(fields) > 7 else ""
-            structural = "SVTYPE=" in info
-            if not _ALLELE.fullmatch(ref):
-                raise ValueError(
-                    f"{where}: REF {ref!r} is not a sequence of A, C, G, T, N."
-                )
-            for alt in alts.split(","):
-                if structural or not _ALLELE.fullmatch(alt):
-                    skipped += 1
-                    continue
-                rows.append((chrom, pos, vid, ref, alt))
+            rows.append((chrom, pos, vid, ref, alt))
     if skipped:
         warnings.warn(
             f"{path}: skipped {skipped} allele(s) that are symbolic, breakends, "
