@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from .._validation import check_int
-from ..exceptions import DNACNNWarning
+from ._fasta import GenomeWarning
 from ._intervals import COLUMNS, as_intervals, read_intervals
 from ._shuffle import dinucleotide_shuffle
 from ._windows import as_genome, fetch_sequences, window_starts
@@ -23,10 +23,6 @@ _GC = np.zeros(256, dtype=np.int64)
 _GC[[ord(c) for c in "GCgc"]] = 1
 _N = np.zeros(256, dtype=np.int64)
 _N[[ord(c) for c in "Nn"]] = 1
-
-
-class GenomeWarning(DNACNNWarning):
-    """Something in the genome inputs was left out or could not be matched."""
 
 
 def gc_content(windows: np.ndarray) -> np.ndarray:
