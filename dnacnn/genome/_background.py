@@ -315,10 +315,15 @@ def make_labelled_set(
         genome, positives, off_chromosome=off_chromosome, return_index=True, **options
     )
     if len(kept) < len(positives):
+        i = int(np.setdiff1d(np.arange(len(positives)), kept)[0])
         warnings.warn(
             f"left out {len(positives) - len(kept)} positive interval(s) whose "
             f"{length}-bp window runs off a chromosome end (off_chromosome="
-            "'drop'); set off_chromosome='pad' to keep them padded with N.",
+            f"'drop'); the first, {where_of_row(positives, i)} "
+            f"({positives['chrom'].iloc[i]}:{positives['start'].iloc[i]}-"
+            f"{positives['end'].iloc[i]}), on {positives['chrom'].iloc[i]} of "
+            f"{sizes[positives['chrom'].iloc[i]]} bases. Set off_chromosome='pad' "
+            "to keep them padded with N.",
             GenomeWarning,
             stacklevel=2,
         )
