@@ -242,3 +242,22 @@ def test_processes_indexing_one_fresh_genome_at_once_all_read_it_whole(tmp_path)
             p.join()
         assert not list(tmp_path.glob("*.part")), "a temporary index was left"
     assert results == [n_contigs] * len(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (">chr1\nACGT\nAC\n\n\n", "line 4 is blank"),
+        (">chr1\nACGT\n\nACGT\n", "line 3 is blank"),
+        (">chr1\nACGT\nAC\nACGT\n", "line 3 holds 2 bases where .* 'chr1' hold 4"),
+        # pyfaidx itself accepts a last line longer than the others
+        (">chr1\nACGT\nACGTAA\n", "line 3 holds 6 bases where .* 'chr1' hold 4"),
+    ],
+    ids=["blank lines at the end", "blank line inside", "ragged", "long last line"],
+)
+def test_uneven_lines_name_the_line_at_fault(tmp_path, text, match):
+    fa = tmp_path / "genome.fa"
+    fa.write_text(text)
+    with pytest.raises(ValueError, match=rf"genome\.fa.*{match}"):
+        _ = FastaGenome(fa).sizes
+    assert not list(tmp_path.glob(".*.part"))

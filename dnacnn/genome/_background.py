@@ -108,6 +108,14 @@ def gc_matched_background(
         Intervals (columns as :func:`read_intervals`), named ``gc_<i>``,
         sorted by where they were drawn; fewer than ``n`` rows, with a
         :class:`GenomeWarning`, when the genome lacks windows of some bins.
+        Positive windows that hold only ``N`` are left out of the GC
+        histogram, with a :class:`GenomeWarning` naming the first.
+
+    Raises
+    ------
+    ValueError
+        If there are no intervals, every positive window holds only ``N``,
+        or no chromosome is at least ``length`` bases long.
 
     Examples
     --------
@@ -279,6 +287,13 @@ def make_labelled_set(
         ``dataset["label"]``, or, for genomic backgrounds, on the interval
         columns with a :class:`GenomeSequenceTransformer` first; hold out
         chromosomes with :class:`ChromosomeSplit`.
+
+    Raises
+    ------
+    ValueError
+        If no positive interval is left (every window dropped by
+        ``off_chromosome="drop"``, named with the first) or the background
+        gave no sequence.
 
     Examples
     --------

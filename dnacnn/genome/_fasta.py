@@ -131,15 +131,60 @@ def _check_fai(fai: Path, fasta: Path) -> list:
             newline = line_bytes - per_line
             if end > size and end - newline != size:  # the file's last newline
                 raise ValueError(f"record {name!r} would end past the file's end")
+            last = offset + (length - 1) // per_line * line_bytes if length else end
             for stop in {offset + per_line, end - newline} if length else ():
                 if stop < size and m[stop] not in b"\r\n":
                     raise ValueError(
                         f"the lines of record {name!r} are not {per_line} bases long"
                     )
+            if m.find(b"\n", last, end - newline) != -1:
+                raise ValueError(f"the last line of record {name!r} is too short")
             header = min(end, size)
         if m[header:].strip():
             raise ValueError(f"the FASTA goes on past byte {header}")
     return records
+
+
+def _uneven_line(fasta: Path) -> str | None:
+    """The first line that breaks a record's layout (a blank line, or a line
+    of another length than the record's others, its last excepted), said
+    plainly; None if there is none."""
+
+    def blank(number):
+        return (
+            f"line {number} is blank; blank lines are not allowed inside or "
+            "after a record. Remove it."
+        )
+
+    def uneven(number, k):
+        return (
+            f"line {number} holds {k} bases where the lines of record {name!r} "
+            f"hold {width}; only a record's last line may be shorter. Rewrite "
+            "the file with even lines (e.g. 'seqkit seq -w 60')."
+        )
+
+    name, width, short = None, 0, None
+    with open(fasta, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            line = raw.rstrip(b"\r\n")
+            if line.startswith(b">"):
+                name = line[1:].decode(errors="replace").split(maxsplit=1)[:1]
+                name, width, short = (name or [""])[0], 0, None
+                continue
+            if name is None:
+                continue
+            if short is not None:
+                return (
+                    blank(short[0])
+                    if not short[1]
+                    else (blank(number) if not line else uneven(*short))
+                )
+            width = width or len(line)
+            if len(line) > width:
+                return uneven(number, len(line))
+            if len(line) < width or not line:
+                short = (number, len(line))
+    return blank(short[0]) if short is not None and not short[1] else None
 
 
 def _atomic_index(build, targets: list[Path]) -> None:
@@ -230,6 +275,13 @@ class FastaGenome:
             if compressed:
                 names["gzi_indexname"] = str(temp_gzi)
             pyfaidx.Faidx(self.path, **names).close()
+            if not compressed:
+                # pyfaidx lets a record's last line be longer than the others
+                try:
+                    _check_fai(temp_fai, Path(self.path))
+                except ValueError as exc:
+                    why = _uneven_line(Path(self.path)) or str(exc)
+                    raise ValueError(f"cannot index {self.path!r}: {why}") from None
 
         try:
             _atomic_index(build, [fai, gzi] if compressed else [fai])
@@ -240,7 +292,8 @@ class FastaGenome:
                 "Biopython for bgzip files."
             ) from exc
         except pyfaidx.FastaIndexingError as exc:
-            raise ValueError(f"cannot index {self.path!r}: {exc}") from exc
+            why = None if compressed else _uneven_line(Path(self.path))
+            raise ValueError(f"cannot index {self.path!r}: {why or exc}") from exc
         except ValueError as exc:
             if not str(exc).startswith("Duplicate key"):
                 raise

@@ -99,12 +99,15 @@ def read_intervals(source, *, format: str = "auto", chromosomes=None) -> pd.Data
     ------
     ValueError
         For a row whose end is not after its start, whose start is negative,
-        whose coordinates are not integers, whose strand is not ``+``, ``-``
-        or ``.``, whose summit lies outside it, or whose chromosome is not
-        one of ``chromosomes``: the message names the file and line (or the
+        whose coordinates are not integers or exceed 2**62, whose strand is
+        not ``+``, ``-`` or ``.``, whose summit lies outside it, whose
+        chromosome is not one of ``chromosomes``, or (in a file) whose bytes
+        are not UTF-8: the message names the file and line (or the
         DataFrame's 0-based row).
     TypeError
         If ``source`` is neither a path nor a DataFrame.
+    FileNotFoundError, IsADirectoryError
+        If the file does not exist, or is a folder.
 
     Examples
     --------

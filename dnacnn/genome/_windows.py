@@ -132,7 +132,9 @@ def fetch_sequences(
         the middle (``start + (end - start - length) // 2``).
     off_chromosome : {"pad", "error", "drop"}, default="pad"
         Windows running off a chromosome end: padded with ``N``, an error, or
-        left out (then ``return_index=True`` says which rows were kept).
+        left out (then ``return_index=True`` says which rows were kept).  An
+        interval that lies entirely beyond its chromosome's end is an error
+        unless ``"drop"``: its window would be all ``N``.
     case : {"keep", "upper"}, default="keep"
         Keep soft-masked (lowercase) bases, or upper-case them.
     strand : bool, default=True
@@ -145,6 +147,15 @@ def fetch_sequences(
     sequences : ndarray of str, shape (n_kept,)
     index : ndarray of int, shape (n_kept,)
         Only with ``return_index=True``.
+
+    Raises
+    ------
+    ValueError
+        For an interval entirely beyond its chromosome's end (unless
+        ``off_chromosome="drop"``), a window off a chromosome end with
+        ``off_chromosome="error"``, or a window (``length``, or an interval's
+        width when ``length=None``) longer than the genome's longest
+        chromosome; the message names the file and line, or the row.
 
     Examples
     --------
@@ -249,7 +260,8 @@ class GenomeSequenceTransformer(
     off_chromosome : {"pad", "error"}, default="pad"
         Windows that run off a chromosome end are padded with ``N`` (which
         :class:`~dnacnn.DNAOneHotTransformer` encodes as all zeros) or are an
-        error.  ``"drop"`` is refused: a transformer must return one row per
+        error; an interval entirely beyond its chromosome's end is an error
+        either way.  ``"drop"`` is refused: a transformer must return one row per
         input row, or ``y`` no longer matches ``X``.  Drop such intervals
         before the Pipeline, with ``fetch_sequences(...,
         off_chromosome="drop", return_index=True)`` or
