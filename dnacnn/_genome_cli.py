@@ -58,6 +58,8 @@ def labelled_from_bed(args):
     if args.genome is None:
         raise ValueError("--bed needs --genome genome.fa to read the sequences from.")
     for what, path in (("--bed", args.bed), ("--genome", args.genome)):
+        if Path(path).is_dir():
+            raise IsADirectoryError(f"{what} {path} is a folder; give a file.")
         if not Path(path).is_file():
             raise FileNotFoundError(f"{what} file not found: {path}")
     from .genome import make_labelled_set

@@ -153,6 +153,45 @@ def test_labelled_set_drops_windows_off_the_chromosome(planted):
         make_labelled_set(fa, peaks, background="gc-matched")
 
 
+@pytest.mark.parametrize("background", ["gc", "shuffle"])
+def test_labelled_set_with_every_window_off_the_chromosome_says_so(planted, background):
+    genome, peaks, fa = planted
+    edge = pd.DataFrame({"chrom": ["chrM"], "start": [0], "end": [100]})
+    with pytest.warns(GenomeWarning, match="left out 1 positive"):
+        with pytest.raises(ValueError, match=r"none of the 1 positive.*chrM:0-100"):
+            make_labelled_set(fa, edge, background=background, length=200)
+
+
+def test_labelled_set_without_background_windows_is_an_error(tmp_path):
+    fa = write_fasta({"chr1": "ACGT" * 500}, tmp_path / "g.fa")
+    peaks = pd.DataFrame(
+        {"chrom": ["chr1"] * 2, "start": [0, 100], "end": [1900, 2000]}
+    )
+    with pytest.warns(GenomeWarning, match="found 0 of 2"):
+        with pytest.raises(ValueError, match=r"no background.*length"):
+            make_labelled_set(fa, peaks, background="gc", random_state=0)
+
+
+def test_gc_background_blames_all_n_positive_windows(planted):
+    genome, peaks, fa = planted
+    # chr1's bases 300-360 are N: a 40-bp window there has no base to match
+    n_run = pd.DataFrame({"chrom": ["chr1"], "start": [310], "end": [350]})
+    both = pd.concat([peaks, n_run], ignore_index=True)
+    with pytest.warns(GenomeWarning, match=r"1 of .* windows .*only N.*row"):
+        background = gc_matched_background(fa, both, length=40, random_state=0)
+    assert len(background) == len(both)
+    with pytest.raises(ValueError, match="only N"):
+        gc_matched_background(fa, n_run, length=40, random_state=0)
+
+
+def test_gc_background_refuses_huge_widths(planted, tmp_path):
+    genome, peaks, fa = planted
+    wide = tmp_path / "wide.bed"
+    wide.write_text("chr1\t0\t100000000000\n")
+    with pytest.raises(ValueError, match="longest"):
+        gc_matched_background(fa, wide, random_state=0)
+
+
 # --------------------------------------------------------- chromosome folds
 def test_chromosome_folds_never_share_a_chromosome_and_are_balanced():
     rng = np.random.default_rng(0)
@@ -218,3 +257,50 @@ def test_chromosome_split_as_cv_with_groups_or_intervals():
         list(ChromosomeSplit().split(X))
     with pytest.raises(ValueError, match=r"\['chrX'\] have no rows"):
         list(ChromosomeSplit(test=["chrX"]).split(X))
+
+
+@pytest.mark.parametrize(
+    ("X", "groups", "test", "match"),
+    [
+        (
+            pd.DataFrame(
+                {"sequence": ["A"] * 4, "chromosome": ["c1", "c1", "c2", "c2"]}
+            ),
+            None,
+            None,
+            r"no 'chrom' column.*\['sequence', 'chromosome'\].*groups",
+        ),
+        (np.arange(8.0).reshape(4, 2), None, None, r"first column.*not chromosome"),
+        (
+            np.zeros((4, 1)),
+            ["chr1", None, "chr2", "chr2"],
+            None,
+            r"groups\[1\] is None",
+        ),
+        (
+            np.zeros((4, 1)),
+            ["chr1", "chr1", np.nan, "chr2"],
+            None,
+            r"groups\[2\] is nan",
+        ),
+        (
+            pd.DataFrame({"chrom": ["chr1", "chr2", None, "chr2"], "start": 0}),
+            None,
+            None,
+            r"X\['chrom'\]\[2\] is (None|nan)",
+        ),
+        (np.zeros((4, 1)), ["chr1", "chr1", "chr2", "chr2"], [], r"test=\[\] .*empty"),
+        (np.zeros((0, 1)), [], None, "no rows"),
+    ],
+    ids=["no chrom column", "numbers", "None", "NaN", "None in X", "test=[]", "empty"],
+)
+def test_chromosome_split_refuses_what_it_cannot_split_honestly(X, groups, test, match):
+    cv = ChromosomeSplit(n_splits=2, test=test)
+    with pytest.raises(ValueError, match=match):
+        list(cv.split(X, groups=groups))
+
+
+def test_chromosome_split_reads_an_interval_array():
+    X = np.array([["chr1", 0, 5], ["chr2", 0, 5], ["chr1", 9, 20]], dtype=object)
+    ((train, test),) = ChromosomeSplit(test=["chr1"]).split(X)
+    assert test.tolist() == [0, 2] and train.tolist() == [1]

@@ -24,6 +24,7 @@ def dnacnn(*args, cwd):
         (["s.txt", "l.txt", "--genome", "g.fa"], "--genome go with --bed"),
         ([], "fit needs SEQUENCES and LABELS files, or --bed"),
         (["--bed", "missing.bed", "--genome", "g.fa"], "--bed file not found"),
+        (["--bed", ".", "--genome", "g.fa"], "--bed . is a folder"),
         (["--bed", "p.bed", "--genome", "g.fa", "--task", "regression"], "--task"),
     ],
 )
@@ -35,6 +36,38 @@ def test_fit_refuses_inconsistent_inputs(tmp_path, args, message):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("bed", "options", "message"),
+    [
+        (b"chr1\t100\t200\nchr1\t5\t9\tcaf\xe9\n", [], "p.bed, line 2: byte 0xe9"),
+        (b"chr1\t0\t99999999999999999999\n", [], "p.bed, line 1: end 9999"),
+        (
+            b"chrM\t0\t100\n",
+            ["--length", "500", "--background", "shuffle"],
+            "none of the 1 positive interval(s)",
+        ),
+    ],
+    ids=["latin-1", "overflow", "shuffle of nothing"],
+)
+def test_fit_bed_errors_name_the_file_and_line(tmp_path, bed, options, message):
+    write_fasta(make_genome(random_state=0), tmp_path / "g.fa")
+    (tmp_path / "p.bed").write_bytes(bed)
+    out = dnacnn(
+        "fit",
+        "--bed",
+        "p.bed",
+        "--genome",
+        "g.fa",
+        *options,
+        "--out",
+        "m.dnacnn",
+        cwd=tmp_path,
+    )
+    assert out.returncode == 1
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "m.dnacnn").exists()
+
+
 def test_fit_from_peaks_then_score_a_vcf(tmp_path):
     genome, peaks = plant(make_genome(random_state=5), 8, random_state=5)
     write_fasta(genome, tmp_path / "genome.fa")

@@ -107,6 +107,81 @@ def test_bad_dataframe_rows_name_the_row(fasta):
         read_intervals(frame[["chrom", "start"]])
 
 
+def test_coordinates_too_large_for_any_genome_name_the_value(tmp_path, fasta):
+    bed = tmp_path / "huge.bed"
+    bed.write_text("chr1\t0\t10\nchr1\t0\t99999999999999999999\n")
+    with pytest.raises(ValueError, match=r"huge.bed, line 2: end 99999999999999999999"):
+        read_intervals(bed)
+    for end in (1e20, np.uint64(2**63 + 5)):
+        frame = pd.DataFrame({"chrom": ["chr1"], "start": [0], "end": [end]})
+        with pytest.raises(
+            ValueError, match=r"row 0: end .*(1e\+20|9223372036854775813)"
+        ):
+            read_intervals(frame)
+
+
+def test_windows_wider_than_the_genome_allows_are_refused(tmp_path, fasta):
+    wide = tmp_path / "wide.bed"
+    wide.write_text("chr1\t0\t100\nchr1\t0\t100000000000\n")
+    with pytest.raises(ValueError, match=r"wide.bed, line 2.*100000000000.*longest"):
+        fetch_sequences(fasta, wide)
+    peaks = pd.DataFrame({"chrom": ["chr1"], "start": [0], "end": [100]})
+    with pytest.raises(ValueError, match=r"length=100000000000 .*longest"):
+        fetch_sequences(fasta, peaks, length=10**11)
+    t = GenomeSequenceTransformer(genome=fasta, length=None).fit(peaks)
+    with pytest.raises(ValueError, match=r"row 0 .*longest"):
+        t.transform(pd.DataFrame({"chrom": ["chr2"], "start": [0], "end": [10**11]}))
+
+
+def test_intervals_beyond_their_chromosome_are_an_error_naming_them(tmp_path, fasta):
+    # chr2 has 5,000 bases: an interval past its end is from another assembly
+    beyond = tmp_path / "beyond.bed"
+    beyond.write_text("chr2\t100\t200\n#\nchr2\t50000\t50100\nchr2\t2**63\n"[:-7])
+    beyond.write_text("chr2\t100\t200\n#\nchr2\t50000\t50100\nchr2\t60000\t60100\n")
+    match = r"2 interval\(s\).*beyond.bed, line 3 \(chr2:50000-50100\).*5000 bases"
+    with pytest.raises(ValueError, match=match):
+        fetch_sequences(fasta, beyond, length=20)
+    with pytest.raises(ValueError, match=r"line 3.*off_chromosome='drop'"):
+        fetch_sequences(fasta, beyond)
+    kept, index = fetch_sequences(
+        fasta, beyond, length=20, off_chromosome="drop", return_index=True
+    )
+    assert index.tolist() == [0]
+    frame = read_intervals(beyond)
+    t = GenomeSequenceTransformer(genome=fasta, length=20).fit(frame.iloc[:1])
+    with pytest.raises(ValueError, match=r"row 1 \(chr2:50000-50100\).*within_chrom"):
+        t.transform(frame)
+    assert t.within_chromosomes(frame).tolist() == [True, False, False]
+    # the whole end of 2**63 - 1 is refused, not turned into an all-N window
+    top = tmp_path / "top.bed"
+    top.write_text(f"chr2\t0\t{2**63 - 1}\n")
+    with pytest.raises(ValueError, match="top.bed, line 1"):
+        fetch_sequences(fasta, top, length=20)
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"chr1\t0\t10\nchr1\t5\t9\tcaf\xe9\n", r"line 2: byte 0xe9 .*not UTF-8"),
+        (bytes(range(128, 256)) * 4, r"line 1: byte 0x80 .*not UTF-8"),
+    ],
+    ids=["latin-1", "binary"],
+)
+def test_non_text_bed_names_file_line_and_byte(tmp_path, content, match):
+    bed = tmp_path / "odd.bed"
+    bed.write_bytes(content)
+    with pytest.raises(ValueError, match=f"odd.bed, {match}"):
+        read_intervals(bed)
+
+
+def test_a_folder_given_as_a_file_is_named_as_a_folder(tmp_path, fasta):
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        read_intervals(tmp_path)
+    t = GenomeSequenceTransformer(genome=tmp_path, length=10)
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        t.fit()
+
+
 # ----------------------------------------------------------------- windows
 @pytest.mark.parametrize("length", [1, 37, 500])
 def test_windows_equal_plain_slicing(genome, fasta, length):

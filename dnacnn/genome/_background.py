@@ -10,8 +10,8 @@ import pandas as pd
 from sklearn.utils import check_random_state
 
 from .._validation import check_int
-from ..exceptions import DNACNNWarning
-from ._intervals import COLUMNS, as_intervals, read_intervals
+from ._fasta import GenomeWarning
+from ._intervals import COLUMNS, as_intervals, read_intervals, where_of_row
 from ._shuffle import dinucleotide_shuffle
 from ._windows import as_genome, fetch_sequences, window_starts
 
@@ -23,10 +23,6 @@ _GC = np.zeros(256, dtype=np.int64)
 _GC[[ord(c) for c in "GCgc"]] = 1
 _N = np.zeros(256, dtype=np.int64)
 _N[[ord(c) for c in "Nn"]] = 1
-
-
-class GenomeWarning(DNACNNWarning):
-    """Something in the genome inputs was left out or could not be matched."""
 
 
 def gc_content(windows: np.ndarray) -> np.ndarray:
@@ -112,6 +108,14 @@ def gc_matched_background(
         Intervals (columns as :func:`read_intervals`), named ``gc_<i>``,
         sorted by where they were drawn; fewer than ``n`` rows, with a
         :class:`GenomeWarning`, when the genome lacks windows of some bins.
+        Positive windows that hold only ``N`` are left out of the GC
+        histogram, with a :class:`GenomeWarning` naming the first.
+
+    Raises
+    ------
+    ValueError
+        If there are no intervals, every positive window holds only ``N``,
+        or no chromosome is at least ``length`` bases long.
 
     Examples
     --------
@@ -141,14 +145,38 @@ def gc_matched_background(
     length = _default_length(intervals) if length is None else length
     length = check_int(length, "length", low=1)
     bins = check_int(bins, "bins", low=1)
+    names = [c for c, s in sizes.items() if s >= length]
+    if not names:
+        longest = max(sizes, key=sizes.get)
+        raise ValueError(
+            f"no chromosome is at least {length} bases long (the longest, "
+            f"{longest}, has {sizes[longest]}); use a shorter length (the default "
+            "is the intervals' median width)."
+        )
     rng = check_random_state(random_state)
     starts = window_starts(intervals, length, center)
     positives = genome.windows(intervals["chrom"].to_numpy(object), starts, length)
-    quotas = _quotas(gc_content(positives), n, bins)
+    blank = _N[positives].sum(axis=1) == length
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        where = (
+            f"{where_of_row(intervals, i)} ({intervals['chrom'].iloc[i]}:"
+            f"{intervals['start'].iloc[i]}-{intervals['end'].iloc[i]})"
+        )
+        if blank.all():
+            raise ValueError(
+                f"every positive {length}-bp window holds only N (the first: "
+                f"{where}), so there is no GC content to match."
+            )
+        warnings.warn(
+            f"{int(blank.sum())} of {len(blank)} positive {length}-bp windows "
+            f"hold only N (the first: {where}); they are left out of the GC "
+            "histogram.",
+            GenomeWarning,
+            stacklevel=2,
+        )
+    quotas = _quotas(gc_content(positives[~blank]), n, bins)
     spans = _excluded(intervals, starts, length)
-    names = [c for c, s in sizes.items() if s >= length]
-    if not names:
-        raise ValueError(f"no chromosome is at least {length} bases long.")
     weights = np.array([sizes[c] - length + 1 for c in names], dtype=float)
     chosen: list[tuple[str, int]] = []
     taken = set()
@@ -260,6 +288,13 @@ def make_labelled_set(
         columns with a :class:`GenomeSequenceTransformer` first; hold out
         chromosomes with :class:`ChromosomeSplit`.
 
+    Raises
+    ------
+    ValueError
+        If no positive interval is left (every window dropped by
+        ``off_chromosome="drop"``, named with the first) or the background
+        gave no sequence.
+
     Examples
     --------
     >>> import tempfile
@@ -295,12 +330,26 @@ def make_labelled_set(
         genome, positives, off_chromosome=off_chromosome, return_index=True, **options
     )
     if len(kept) < len(positives):
+        i = int(np.setdiff1d(np.arange(len(positives)), kept)[0])
         warnings.warn(
             f"left out {len(positives) - len(kept)} positive interval(s) whose "
             f"{length}-bp window runs off a chromosome end (off_chromosome="
-            "'drop'); set off_chromosome='pad' to keep them padded with N.",
+            f"'drop'); the first, {where_of_row(positives, i)} "
+            f"({positives['chrom'].iloc[i]}:{positives['start'].iloc[i]}-"
+            f"{positives['end'].iloc[i]}), on {positives['chrom'].iloc[i]} of "
+            f"{sizes[positives['chrom'].iloc[i]]} bases. Set off_chromosome='pad' "
+            "to keep them padded with N.",
             GenomeWarning,
             stacklevel=2,
+        )
+    if not len(kept):
+        raise ValueError(
+            f"none of the {len(positives)} positive interval(s) has a {length}-bp "
+            "window inside its chromosome (the first, "
+            f"{where_of_row(positives, 0)} ({positives['chrom'].iloc[0]}:"
+            f"{positives['start'].iloc[0]}-{positives['end'].iloc[0]})), so "
+            "off_chromosome='drop' left none. Use a shorter length, or "
+            "off_chromosome='pad' to keep them padded with N."
         )
     positives = positives.iloc[kept].reset_index(drop=True)
     n_negative = len(positives) if n is None else check_int(n, "n", low=1)
@@ -347,6 +396,17 @@ def make_labelled_set(
             **options,
         )
         negatives = negatives.iloc[kept].reset_index(drop=True)
+    if not len(negatives):
+        why = (
+            "every one of its windows runs off a chromosome end"
+            if source == "file"
+            else "GC matching found no window (see the warning)"
+        )
+        raise ValueError(
+            f"no background sequences: {why}, for {length}-bp windows. Use a "
+            "shorter length (the default is the positives' median width), or "
+            "another background."
+        )
     table = pd.concat([positives, negatives], ignore_index=True)
     table["sequence"] = np.concatenate([sequences, negative_sequences])
     table["label"] = np.r_[

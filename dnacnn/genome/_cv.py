@@ -33,7 +33,11 @@ class ChromosomeSplit(BaseCrossValidator):
     Notes
     -----
     The chromosome of each row is read from ``groups`` when given, else from
-    ``X``: a DataFrame's ``chrom`` column, or a 2-D array's first column.
+    ``X``: a DataFrame's ``chrom`` column, or the first column of a 2-D array
+    of intervals (chrom, start, end), which must hold strings.  A DataFrame
+    without a ``chrom`` column, a numeric array, a missing chromosome (None
+    or NaN) and ``test=[]`` are errors: each would give folds that do not
+    hold out chromosomes.
     ``cross_validate(..., groups=table["chrom"])`` thus works for sequences
     as well as intervals.  With scikit-learn's metadata routing on
     (``sklearn.set_config(enable_metadata_routing=True)``) the splitter
@@ -70,9 +74,16 @@ class ChromosomeSplit(BaseCrossValidator):
 
     def _chromosomes(self, X, groups) -> np.ndarray:
         if groups is not None:
-            chroms = np.asarray(groups, dtype=object)
-        elif isinstance(X, pd.DataFrame) and "chrom" in X.columns:
-            chroms = X["chrom"].to_numpy(dtype=object)
+            chroms, what = np.asarray(groups, dtype=object), "groups"
+        elif isinstance(X, pd.DataFrame):
+            if "chrom" not in X.columns:
+                raise ValueError(
+                    "ChromosomeSplit reads each row's chromosome from X's 'chrom' "
+                    f"column, and X has no 'chrom' column (its columns: "
+                    f"{list(X.columns)}). Pass groups=<chromosome of each row>, "
+                    "or name the column 'chrom'."
+                )
+            chroms, what = X["chrom"].to_numpy(dtype=object), "X['chrom']"
         else:
             array = np.asarray(X, dtype=object) if X is not None else None
             if array is None or array.ndim != 2:
@@ -81,10 +92,27 @@ class ChromosomeSplit(BaseCrossValidator):
                     "groups=<chromosome of each row> (e.g. table['chrom']), or "
                     "intervals as a DataFrame with a 'chrom' column."
                 )
-            chroms = array[:, 0]
+            chroms, what = array[:, 0], "X[:, 0]"
+            if not all(isinstance(c, str) for c in chroms):
+                i = next(i for i, c in enumerate(chroms) if not isinstance(c, str))
+                raise ValueError(
+                    "ChromosomeSplit reads a 2-D X's first column as the "
+                    f"chromosome (chrom, start, end); X[{i}, 0] is {chroms[i]!r}, "
+                    "not chromosome names. Pass groups=<chromosome of each row>."
+                )
         if X is not None and len(chroms) != len(X):
             raise ValueError(
                 f"groups has {len(chroms)} chromosomes for {len(X)} rows of X."
+            )
+        if not len(chroms):
+            raise ValueError("ChromosomeSplit: X has no rows to split.")
+        missing = pd.isna(chroms)
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            raise ValueError(
+                f"{what}[{i}] is {chroms[i]!r}: every row needs a chromosome "
+                f"({int(missing.sum())} row(s) have none). Drop those rows or "
+                "give their chromosomes."
             )
         return chroms.astype(str)
 
@@ -93,6 +121,13 @@ class ChromosomeSplit(BaseCrossValidator):
         names, counts = np.unique(chroms, return_counts=True)
         if self.test is not None:
             held = [self.test] if isinstance(self.test, str) else list(self.test)
+            if not held:
+                raise ValueError(
+                    "test=[] holds out no chromosome, which gives an empty test "
+                    "fold; name at least one (e.g. test=['chr8']), or set "
+                    "test=None for n_splits folds."
+                )
+            held = [str(c) for c in held]
             unknown = [c for c in held if c not in set(names)]
             if unknown:
                 raise ValueError(

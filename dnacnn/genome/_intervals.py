@@ -10,36 +10,65 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["COLUMNS", "as_intervals", "read_intervals"]
+__all__ = [
+    "COLUMNS",
+    "MAX_COORDINATE",
+    "as_intervals",
+    "read_intervals",
+    "where_of_row",
+]
 
 COLUMNS = ("chrom", "start", "end", "strand", "name", "summit")
+#: The largest coordinate accepted: windows around it still fit in int64.
+MAX_COORDINATE = 2**62
 FORMATS = ("auto", "bed", "narrowpeak")
 _SKIPPED = ("#", "track", "browser")
 _STRANDS = ("+", "-", ".")
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _open_text(path: Path):
+    # undecodable bytes become lone surrogates, reported with their line
     with open(path, "rb") as f:
         compressed = f.read(2) == b"\x1f\x8b"
+    options = dict(encoding="utf-8", errors="surrogateescape", newline="")
     if compressed:
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        return gzip.open(path, "rt", **options)
+    return open(path, **options)
+
+
+def _check_text(text: str, where: str) -> None:
+    bad = _UNDECODED.search(text)
+    if bad is not None:
+        byte = ord(bad.group()) - 0xDC00
+        raise ValueError(
+            f"{where}: byte 0x{byte:02x} at column {bad.start()} (0-based) is not "
+            "UTF-8 text; a BED file is plain text. Convert it to UTF-8 (e.g. "
+            "'iconv -f latin1 -t utf-8'), or check that it is a BED file."
+        )
 
 
 def _int(text: str, what: str, where: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         raise ValueError(
             f"{where}: {what} {text!r} is not an integer; BED coordinates are "
             "0-based integers."
         ) from None
+    if abs(value) > MAX_COORDINATE:
+        raise ValueError(
+            f"{where}: {what} {text} is too large for a genome coordinate (at "
+            f"most 2**62 = {MAX_COORDINATE})."
+        )
+    return value
 
 
 def read_intervals(source, *, format: str = "auto", chromosomes=None) -> pd.DataFrame:
@@ -70,12 +99,15 @@ def read_intervals(source, *, format: str = "auto", chromosomes=None) -> pd.Data
     ------
     ValueError
         For a row whose end is not after its start, whose start is negative,
-        whose coordinates are not integers, whose strand is not ``+``, ``-``
-        or ``.``, whose summit lies outside it, or whose chromosome is not
-        one of ``chromosomes``: the message names the file and line (or the
+        whose coordinates are not integers or exceed 2**62, whose strand is
+        not ``+``, ``-`` or ``.``, whose summit lies outside it, whose
+        chromosome is not one of ``chromosomes``, or (in a file) whose bytes
+        are not UTF-8: the message names the file and line (or the
         DataFrame's 0-based row).
     TypeError
         If ``source`` is neither a path nor a DataFrame.
+    FileNotFoundError, IsADirectoryError
+        If the file does not exist, or is a folder.
 
     Examples
     --------
@@ -124,6 +156,15 @@ def _where_of(source) -> str:
     return "row {}" if isinstance(source, pd.DataFrame) else f"{source}, line {{}}"
 
 
+def where_of_row(table: pd.DataFrame, i: int) -> str:
+    """Where row ``i`` of ``table`` came from: ``"<file>, line <n>"`` for a
+    table read from a file, else ``"row <i>"`` (0-based)."""
+    source = table.attrs.get("source")
+    if source is not None and len(table.attrs.get("lines", ())) == len(table):
+        return f"{source}, line {table.attrs['lines'][i]}"
+    return f"row {i}"
+
+
 def _check_chromosomes(table, chromosomes, where: str) -> None:
     known = set(chromosomes)
     unknown = ~table["chrom"].isin(known).to_numpy()
@@ -140,6 +181,10 @@ def _check_chromosomes(table, chromosomes, where: str) -> None:
 
 
 def _from_file(path: Path, format: str) -> pd.DataFrame:
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"interval file {str(path)!r} is a folder; give a BED or narrowPeak file."
+        )
     if not path.is_file():
         raise FileNotFoundError(f"interval file not found: {str(path)!r}")
     narrow = format == "narrowpeak" or (
@@ -149,10 +194,11 @@ def _from_file(path: Path, format: str) -> pd.DataFrame:
     with _open_text(path) as f:
         for number, line in enumerate(f, start=1):
             text = line.rstrip("\r\n")
+            where = f"{path}, line {number}"
             if not text.strip() or text.startswith(_SKIPPED):
                 continue
+            _check_text(text, where)
             fields = text.split("\t") if "\t" in text else text.split()
-            where = f"{path}, line {number}"
             if len(fields) < 3:
                 raise ValueError(
                     f"{where}: {len(fields)} column(s); a BED line has at least "
@@ -173,6 +219,7 @@ def _from_file(path: Path, format: str) -> pd.DataFrame:
             lines.append(number)
     table = _frame(rows)
     table.attrs["lines"] = lines
+    table.attrs["source"] = str(path)
     return table
 
 
@@ -253,18 +300,26 @@ def _from_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _int_column(values: np.ndarray, column: str) -> np.ndarray:
     kind = values.dtype.kind
     if kind in "iu":
-        return values.astype(np.int64)
-    if kind == "f":
+        good = np.ones(len(values), dtype=bool)
+    elif kind == "f":
         good = np.isfinite(values) & (values == np.round(values))
     else:
         good = np.array(
             [isinstance(v, Integral) and not isinstance(v, bool) for v in values],
             dtype=bool,
         )
-    if good.all():
-        return values.astype(np.int64)
-    i = int(np.flatnonzero(~good)[0])
-    raise ValueError(
-        f"row {i}: {column} {values.tolist()[i]!r} is not an integer; coordinates are "
-        "0-based integers."
-    )
+    if not good.all():
+        i = int(np.flatnonzero(~good)[0])
+        raise ValueError(
+            f"row {i}: {column} {values.tolist()[i]!r} is not an integer; "
+            "coordinates are 0-based integers."
+        )
+    # compare before casting: a cast to int64 wraps large values around
+    big = np.array([abs(v) > MAX_COORDINATE for v in values.tolist()], dtype=bool)
+    if big.any():
+        i = int(np.flatnonzero(big)[0])
+        raise ValueError(
+            f"row {i}: {column} {values.tolist()[i]!r} is too large for a genome "
+            f"coordinate (at most 2**62 = {MAX_COORDINATE})."
+        )
+    return values.astype(np.int64)

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_choice, check_int
 from ._fasta import FastaGenome, complement_table
-from ._intervals import as_intervals, read_intervals
+from ._intervals import as_intervals, read_intervals, where_of_row
 
 __all__ = [
     "CASES",
@@ -59,6 +59,30 @@ def window_starts(intervals: pd.DataFrame, length: int, center: str) -> np.ndarr
         has = summit >= 0
         starts[has] = start[has] + summit[has] - length // 2
     return starts
+
+
+def _check_widths(intervals, length, sizes, widths) -> None:
+    """Refuse windows longer than the genome's longest chromosome (they would
+    be mostly padding, and can exhaust memory)."""
+    if not sizes or not len(widths):
+        return
+    longest = max(sizes, key=sizes.get)
+    most = sizes[longest]
+    if length is not None and length > most:
+        raise ValueError(
+            f"length={length} is longer than the genome's longest chromosome "
+            f"({longest}, {most} bases); use a shorter window."
+        )
+    wide = widths > most
+    if wide.any():
+        i = int(np.flatnonzero(wide)[0])
+        raise ValueError(
+            f"{where_of_row(intervals, i)} ({intervals['chrom'].iloc[i]}:"
+            f"{intervals['start'].iloc[i]}-{intervals['end'].iloc[i]}): the "
+            f"interval is {widths[i]} bases wide, longer than the genome's longest "
+            f"chromosome ({longest}, {most} bases); {int(wide.sum())} interval(s) "
+            "are. Check its end, or set length= to read windows of one length."
+        )
 
 
 def to_strings(windows: np.ndarray) -> np.ndarray:
@@ -108,7 +132,9 @@ def fetch_sequences(
         the middle (``start + (end - start - length) // 2``).
     off_chromosome : {"pad", "error", "drop"}, default="pad"
         Windows running off a chromosome end: padded with ``N``, an error, or
-        left out (then ``return_index=True`` says which rows were kept).
+        left out (then ``return_index=True`` says which rows were kept).  An
+        interval that lies entirely beyond its chromosome's end is an error
+        unless ``"drop"``: its window would be all ``N``.
     case : {"keep", "upper"}, default="keep"
         Keep soft-masked (lowercase) bases, or upper-case them.
     strand : bool, default=True
@@ -121,6 +147,15 @@ def fetch_sequences(
     sequences : ndarray of str, shape (n_kept,)
     index : ndarray of int, shape (n_kept,)
         Only with ``return_index=True``.
+
+    Raises
+    ------
+    ValueError
+        For an interval entirely beyond its chromosome's end (unless
+        ``off_chromosome="drop"``), a window off a chromosome end with
+        ``off_chromosome="error"``, or a window (``length``, or an interval's
+        width when ``length=None``) longer than the genome's longest
+        chromosome; the message names the file and line, or the row.
 
     Examples
     --------
@@ -158,13 +193,29 @@ def fetch_sequences(
         starts = window_starts(intervals, length, center)
         ends = starts + length
     size = np.array([sizes[c] for c in chroms.tolist()], dtype=np.int64)
+    _check_widths(intervals, length, sizes, ends - starts)
     off = (starts < 0) | (ends > size)
     keep = np.arange(len(intervals))
+    # an interval with no base in its chromosome is not a window to pad: the
+    # intervals are for another genome or assembly
+    beyond = intervals["start"].to_numpy() >= size
+    if beyond.any() and off_chromosome != "drop":
+        i = int(np.flatnonzero(beyond)[0])
+        raise ValueError(
+            f"{int(beyond.sum())} interval(s) lie beyond the end of their "
+            "chromosome (their windows would be all N); the "
+            f"first, {where_of_row(intervals, i)} ({chroms[i]}:"
+            f"{intervals['start'].iloc[i]}-{intervals['end'].iloc[i]}), needs "
+            f"[{starts[i]}, {ends[i]}) of {chroms[i]}, which has {size[i]} bases. "
+            "Are the intervals for another genome assembly? Set "
+            "off_chromosome='drop' to leave such rows out (before a Pipeline: "
+            "X[GenomeSequenceTransformer(...).fit(X).within_chromosomes(X)])."
+        )
     if off.any() and off_chromosome == "error":
         i = int(np.flatnonzero(off)[0])
         raise ValueError(
             f"{int(off.sum())} window(s) run off a chromosome end; the first, "
-            f"row {i} ({chroms[i]}:{intervals['start'].iloc[i]}-"
+            f"{where_of_row(intervals, i)} ({chroms[i]}:{intervals['start'].iloc[i]}-"
             f"{intervals['end'].iloc[i]}), needs [{starts[i]}, {ends[i]}) of "
             f"{chroms[i]}, which has {size[i]} bases. Set off_chromosome='pad' "
             "to pad with N, or 'drop' to leave such rows out."
@@ -209,7 +260,8 @@ class GenomeSequenceTransformer(
     off_chromosome : {"pad", "error"}, default="pad"
         Windows that run off a chromosome end are padded with ``N`` (which
         :class:`~dnacnn.DNAOneHotTransformer` encodes as all zeros) or are an
-        error.  ``"drop"`` is refused: a transformer must return one row per
+        error; an interval entirely beyond its chromosome's end is an error
+        either way.  ``"drop"`` is refused: a transformer must return one row per
         input row, or ``y`` no longer matches ``X``.  Drop such intervals
         before the Pipeline, with ``fetch_sequences(...,
         off_chromosome="drop", return_index=True)`` or
