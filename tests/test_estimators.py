@@ -222,7 +222,7 @@ def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
     # no hold-out, nothing to stop on: "auto" stays off (True is an error)
     off = DNACNNClassifier(**params, validation_fraction=0.0).fit(X, y)
     assert not off.do_early_stopping_
-    with pytest.raises(TypeError, match='early_stopping must be "auto", True or'):
+    with pytest.raises(TypeError, match="early_stopping must be 'auto', True or"):
         DNACNNClassifier(early_stopping="yes").fit(X, y)
 
 
