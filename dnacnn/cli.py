@@ -1,10 +1,10 @@
 """The ``dnacnn`` command: ``demo``, ``fit``, ``predict``, ``explain``, ``variants``.
 
 Heavy imports (TensorFlow, matplotlib) happen inside the commands, so that
-``dnacnn --help`` answers at once; the options' defaults and choices are read
-from the source of :class:`~dnacnn.DNACNNClassifier` and
-:mod:`dnacnn.interpret` (:func:`classifier_defaults`, :func:`methods`), which
-stay their one home.  Errors a user can fix (a missing file, a malformed one,
+``dnacnn --help`` answers at once; the model options, their defaults and
+choices are the parameter table's (:mod:`dnacnn._params`), and the saliency
+methods are read from the source of :mod:`dnacnn.interpret`
+(:func:`methods`), which stay their one home.  Errors a user can fix (a missing file, a malformed one,
 counts that do not match) print one line and exit with 1; Ctrl-C prints one
 line and exits with 130, SIGTERM likewise with 143.  Every file is written
 atomically, a folder of results is replaced as a set, and an output that is
@@ -149,13 +149,10 @@ def _classifier_from(args):
 
     task = getattr(args, "task", "classification")
     cls = DNACNNRegressor if task == "regression" else DNACNNClassifier
+    from . import _params
+
     return cls(
-        filters=args.filters,
-        kernel_size=args.kernel_size,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        validation_split=args.validation_split,
+        **{p.name: getattr(args, p.name) for p in _params.PARAMS if p.cli},
         random_state=args.random_state,
         verbose=0 if args.quiet else 2,
     )
@@ -255,48 +252,33 @@ def cmd_demo(args) -> None:
 # argument parsing
 # --------------------------------------------------------------------------
 def _add_model_options(parser) -> None:
-    d = classifier_defaults()
+    """The estimator parameters with a flag in the parameter table, then the seed."""
+    from . import _params
+
     group = parser.add_argument_group("model and training")
-    group.add_argument(
-        "--epochs",
-        type=int,
-        default=d["epochs"],
-        help="training epochs (default: %(default)s)",
-    )
-    group.add_argument(
-        "--filters",
-        type=int,
-        default=d["filters"],
-        help="convolution filters (default: %(default)s)",
-    )
-    group.add_argument(
-        "--kernel-size",
-        type=int,
-        default=d["kernel_size"],
-        help="convolution width in bases, at least the motif's (default: %(default)s)",
-    )
-    group.add_argument(
-        "--batch-size",
-        type=int,
-        default=d["batch_size"],
-        help="mini-batch size (default: %(default)s)",
-    )
-    group.add_argument(
-        "--learning-rate",
-        type=float,
-        default=d["learning_rate"],
-        help="Adam's learning rate (default: %(default)s)",
-    )
-    group.add_argument(
-        "--validation-split",
-        type=float,
-        default=d["validation_split"],
-        help=(
-            "fraction of the training data held out at random (stratified by "
-            "class; a warning when a class has one sample and cannot be) to "
-            "monitor (default: none)"
-        ),
-    )
+    for param in _params.PARAMS:
+        if param.cli is None:
+            continue
+        default = param.default_for("classifier")
+        check = param.check
+        options = {"type": str}
+        if isinstance(check, _params.Int):
+            options = {"type": int}
+        elif isinstance(check, _params.Real):
+            options = {"type": float}
+        elif isinstance(check, _params.Choice):
+            options = {"choices": check.choices}
+        if default is None:
+            shown = "the architecture's" if param.network else "none"
+        else:
+            shown = "%(default)s"
+        group.add_argument(
+            param.cli,
+            dest=param.name,
+            default=default,
+            help=f"{param.cli_help} (default: {shown})",
+            **options,
+        )
     group.add_argument(
         "--random-state",
         type=int,
