@@ -3,12 +3,12 @@
 Heavy imports (TensorFlow, matplotlib) happen inside the commands, so that
 ``dnacnn --help`` answers at once; the model options, their defaults and
 choices are the parameter table's (:mod:`dnacnn._params`), and the saliency
-methods are read from the source of :mod:`dnacnn.interpret`
-(:func:`methods`), which stay their one home.  Errors a user can fix (a missing file, a malformed one,
-counts that do not match) print one line and exit with 1; Ctrl-C prints one
-line and exits with 130, SIGTERM likewise with 143.  Every file is written
-atomically, a folder of results is replaced as a set, and an output that is
-one of the command's inputs is refused before any work.
+methods are read from the source of :mod:`dnacnn.interpret` (:func:`methods`),
+which stay their one home. Errors a user can fix (a missing file, a malformed
+one, counts that do not match) print one line and exit with 1; Ctrl-C prints
+one line and exits with 130, SIGTERM likewise with 143. Every file is written
+atomically, a folder of results is replaced as a set, and an output that is one
+of the command's inputs is refused before any work.
 """
 
 from __future__ import annotations
