@@ -39,9 +39,11 @@ from ._named import NAMED, add_name_motifs_argument, check_extra, explain_named
 __all__ = ["classifier_defaults", "main", "methods", "saliency_defaults"]
 
 _SECURITY = (
-    "Loading a joblib (pickle) file runs any code the file holds: only load "
-    "those you trust. Models saved by 'dnacnn fit' or 'dnacnn demo' in the "
-    "default format (.dnacnn) hold data only and load without running code."
+    "A model named .joblib, .pkl or .pickle is read with joblib (pickle), "
+    "which runs any code the file holds: only load those you trust. Any other "
+    "name is read as the safe format that 'dnacnn fit' and 'dnacnn demo' "
+    "write (.dnacnn), which holds data only and loads without running code; "
+    "a pickle under such a name is refused."
 )
 EXPLAIN_FILES = matches(
     r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png", NAMED

@@ -303,7 +303,17 @@ class DNACNNBase:
 
     # ----------------------------------------------------------- validation
     def _check_params(self) -> None:
-        """Check the training parameters (the network's are build_cnn's)."""
+        """Check the parameters and size TensorFlow's pools: ``fit`` starts here."""
+        self._validate_params()
+        # fit starts here: TensorFlow's pools are sized before its first op
+        configure_threads(self.n_threads)
+
+    def _validate_params(self) -> None:
+        """Check the training parameters (the network's are build_cnn's).
+
+        The checks of ``fit``, without its side effects: :func:`dnacnn.load_model`
+        makes them on the parameters a file holds.
+        """
         check_int(self.epochs, "epochs", low=1)
         check_int(self.batch_size, "batch_size", low=1)
         check_int(self.patience, "patience", low=0)
@@ -344,8 +354,6 @@ class DNACNNBase:
             )
         self._check_head_params()
         self._seed()
-        # fit starts here: TensorFlow's pools are sized before its first op
-        configure_threads(self.n_threads)
 
     def _check_head_params(self) -> None:
         """The head's own parameters (none here)."""
