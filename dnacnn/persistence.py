@@ -15,10 +15,12 @@ classifier) as one zip file holding data only:
     opened alone with ``keras.saving.load_model(path, safe_mode=True,
     custom_objects=dnacnn.models.custom_objects())``).
 
-:func:`load_model` rebuilds the classifier from its parameters through
-scikeras' ``initialize`` and reads the weights alone from ``model.keras``;
-no pickle is involved anywhere.  (``skops.io`` cannot hold these estimators:
-its walk of a Keras model fails with a ``RecursionError``.)
+:func:`load_model` checks the file against what :func:`save_model` writes
+(bounded sizes, known classes, parameters and fitted facts), rebuilds the
+classifier from its parameters through scikeras' ``initialize`` and reads the
+weights alone from ``model.keras``; no pickle is involved anywhere.
+(``skops.io`` cannot hold these estimators: its walk of a Keras model fails
+with a ``RecursionError``.)
 """
 
 from __future__ import annotations
@@ -260,7 +262,8 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
         (single-label or multi-label), or the same with a
         :class:`~dnacnn.DNACNNRegressor`.
         Parameters must be numbers, strings, lists, tuples, dicts or numpy
-        dtypes: callback objects, optimizer instances, a ``model``/
+        dtypes: callback objects, optimizer instances (and an optimizer,
+        loss or metrics given other than by name), a ``model``/
         ``build_fn``, other Pipeline steps are refused (save those with
         ``joblib.dump``).
     path : str or path-like
@@ -675,9 +678,8 @@ def _network_params(cls, step: dict) -> dict:
             cls().set_params(**{name: value})
         except ValueError:
             raise _Invalid(
-                f"{where} {name!r} is unknown to this dnacnn (it knows "
-                f"{', '.join(sorted(known))} and routed names such as "
-                "optimizer__beta_1)"
+                f"{name!r} is not a parameter of {cls.__name__} (nor a routed "
+                "one such as optimizer__beta_1)"
             ) from None
     try:
         _check_saved_params(cls.__name__, params)
@@ -755,11 +757,12 @@ def load_model(path: str | os.PathLike[str]):
     """Load a model saved by :func:`save_model`; no code in the file is run.
 
     The file is checked against what :func:`save_model` writes before
-    anything is built from it: the sizes of its members (at most
-    :data:`MAX_META_BYTES` of JSON, :data:`MAX_NETWORK_BYTES` of network,
-    expanding at most :data:`MAX_EXPANSION` times), the nesting of its JSON
-    (:data:`MAX_NESTING`), its classes, parameters (with the checks ``fit``
-    makes) and fitted facts.
+    anything is built from it: the sizes of its members (``dnacnn.json`` at
+    most 16 MiB, ``model.keras`` at most 4 GiB, neither inflating more than
+    100 times; ``MAX_META_BYTES``, ``MAX_NETWORK_BYTES`` and
+    ``MAX_EXPANSION`` in this module), the nesting of its JSON (at most 64
+    levels, ``MAX_NESTING``), its classes, its parameters (with the checks
+    ``fit`` makes) and its fitted facts.
 
     Parameters
     ----------

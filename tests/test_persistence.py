@@ -131,6 +131,9 @@ def test_a_file_saved_before_the_strand_parameters_is_rebuilt_as_fitted(data, tm
             "FunctionTransformer",
         ),
         (DNACNNClassifier(callbacks=[object()]), "callbacks="),
+        (DNACNNClassifier(loss={"class_name": "BinaryCrossentropy"}), "loss="),
+        (DNACNNClassifier(metrics=[{"class_name": "AUC"}]), "metrics="),
+        (DNACNNClassifier(optimizer__learning_rate={"a": 1}), "optimizer__"),
         (DNAOneHotTransformer(), "DNAOneHotTransformer cannot be saved"),
     ],
 )
