@@ -193,12 +193,12 @@ def _check_saved_params(kind: str, params: dict) -> None:
     if not isinstance(params.get("optimizer"), str):
         raise _Unsavable(
             f"{kind}(optimizer={reprlib.repr(params.get('optimizer'))}): only an "
-            "optimizer given by name (e.g. 'adam') can be saved in the safe format"
+            "optimizer given by name (e.g. 'adam') is held by the safe format"
         )
     if not isinstance(params.get("loss"), str | None):
         raise _Unsavable(
             f"{kind}(loss={reprlib.repr(params['loss'])}): only a loss given by "
-            "name (e.g. 'binary_crossentropy') can be saved in the safe format"
+            "name (e.g. 'binary_crossentropy') is held by the safe format"
         )
     metrics = params.get("metrics")
     if metrics is not None and not (
@@ -206,13 +206,13 @@ def _check_saved_params(kind: str, params: dict) -> None:
     ):
         raise _Unsavable(
             f"{kind}(metrics={reprlib.repr(metrics)}): only metrics given by "
-            "name (e.g. ['accuracy']) can be saved in the safe format"
+            "name (e.g. ['accuracy']) are held by the safe format"
         )
     for name, value in params.items():
         if "__" in name and isinstance(value, dict):  # Keras would deserialize it
             raise _Unsavable(
                 f"{kind}({name}={reprlib.repr(value)}): a routed parameter that "
-                "is a dict cannot be saved in the safe format"
+                "is a dict is not held by the safe format"
             )
 
 
@@ -426,12 +426,17 @@ def _short(value) -> str:
     return reprlib.repr(value)
 
 
-def _not_a_model(path: Path) -> str:
+def _not_a_model(path: Path, reason: str = "") -> str:
     with open(path, "rb") as f:
-        head = f.read(4)
-    if not head:
+        head = f.read(30 + len(_META))
+    if head[:4] == b"PK\x03\x04" and head[30:] == _META.encode():
+        # it starts as save_model writes, but its zip directory is unreadable
+        reason = "it is a truncated or damaged dnacnn model file"
+    elif reason:
+        pass
+    elif not head:
         reason = "it is empty"
-    elif head == b"PK\x03\x04":
+    elif head[:4] == b"PK\x03\x04":
         reason = "it is a truncated or damaged zip file"
     elif head[:1] == b"\x80":
         reason = "it is a pickle"
@@ -798,7 +803,8 @@ def load_model(path: str | os.PathLike[str]):
         raise ModelFileError(
             path,
             f"{str(path)!r} is a damaged dnacnn model file, or one that "
-            f"dnacnn.save_model did not write: {exc}. Save the model again (or "
+            f"dnacnn.save_model did not write: {str(exc).rstrip('.')}. Save the "
+            "model again (or "
             "use an intact copy of the file).",
         ) from exc
 
@@ -814,11 +820,7 @@ def _load(path: Path):
         raise ModelFileError(path, _not_a_model(path)) from exc
     with archive:
         if _META not in archive.namelist():
-            raise ModelFileError(
-                path,
-                f"{str(path)!r} is not a dnacnn model file (a zip file saved by "
-                f"dnacnn.save_model): it holds no {_META}{_NOT_A_MODEL}",
-            )
+            raise ModelFileError(path, _not_a_model(path, f"it holds no {_META}"))
         meta = _read_meta(archive, path)
         network_info = _member(archive, _NETWORK, MAX_NETWORK_BYTES)
         pipeline, steps = _check_top(meta)

@@ -268,15 +268,16 @@ def _damaged(kind: str, original, tmp_path):
     return path
 
 
-DAMAGES = [
-    "empty",
-    "truncated",
-    "end cut",
-    "flipped json byte",
-    "flipped network byte",
-    "compression method",
-    "local header magic",
-]
+# kind of damage -> what the message says besides the file's name
+DAMAGES = {
+    "empty": "it is empty",
+    "truncated": "truncated",
+    "end cut": "truncated",
+    "flipped json byte": "dnacnn.json",
+    "flipped network byte": "model.keras",
+    "compression method": "model.keras",
+    "local header magic": "dnacnn.json",
+}
 
 
 @pytest.mark.slow
@@ -289,6 +290,7 @@ def test_a_damaged_file_is_one_error_naming_the_file(kind, saved, tmp_path):
         load_model(path)
     assert info.value.path == str(path)
     assert isinstance(info.value, ValueError)
+    assert DAMAGES[kind] in str(info.value)
 
 
 def _mutated(saved, tmp_path, change):
