@@ -40,6 +40,7 @@ _LAZY = {
     "plot_saliency": "plotting",
     "plot_logo": "plotting",
     "DNACNNWarning": "exceptions",
+    "ModelFileError": "exceptions",
     "GenomeSequenceTransformer": "genome",
     "read_intervals": "genome",
     "fetch_sequences": "genome",

@@ -185,25 +185,31 @@ def read_folder(folder: str | Path):
 def load_model(path: str | Path):
     """A model saved by ``dnacnn fit`` or ``dnacnn demo``, set to predict quietly.
 
-    The format is told by content: a :func:`dnacnn.save_model` zip file loads
-    without running any code; anything else is read with ``joblib.load``,
-    which runs whatever code a crafted file holds.
+    The name says the format: a ``.joblib``, ``.pkl`` or ``.pickle`` name
+    (:data:`JOBLIB_SUFFIXES`) asks for ``joblib.load``, which runs whatever
+    code a crafted file holds; any other file is read with
+    :func:`dnacnn.load_model`, which runs none, and a pickle under another
+    name is refused, never unpickled.  A dnacnn file under a joblib name is
+    still read as one.
     """
     from .persistence import is_safe_model_file
     from .persistence import load_model as load_safe
 
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"model file not found: {path}")
-    if is_safe_model_file(path):
-        model = load_safe(path)
-    else:
+    if path.suffix.lower() in JOBLIB_SUFFIXES and not is_safe_model_file(path):
+        if not path.is_file():
+            raise FileNotFoundError(f"model file not found: {path}")
         import joblib
 
         try:
             model = joblib.load(path)
         except Exception as exc:  # joblib/pickle raise many kinds
-            raise ValueError(f"cannot read a model from {path}: {exc}") from exc
+            raise ValueError(
+                f"cannot read a model from {path} (a {path.suffix} name is read "
+                f"with joblib): {exc}"
+            ) from exc
+    else:
+        model = load_safe(path)
     from sklearn.base import is_regressor
 
     if not hasattr(model, "predict") or not (

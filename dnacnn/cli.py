@@ -47,9 +47,11 @@ __all__ = [
 ]
 
 _SECURITY = (
-    "Loading a joblib (pickle) file runs any code the file holds: only load "
-    "those you trust. Models saved by 'dnacnn fit' or 'dnacnn demo' in the "
-    "default format (.dnacnn) hold data only and load without running code."
+    "A model named .joblib, .pkl or .pickle is read with joblib (pickle), "
+    "which runs any code the file holds: only load those you trust. Any other "
+    "name is read as the safe format that 'dnacnn fit' and 'dnacnn demo' "
+    "write (.dnacnn), which holds data only and loads without running code; "
+    "a pickle under such a name is refused."
 )
 
 

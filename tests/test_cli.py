@@ -420,22 +420,32 @@ def fitted_model(tmp_path_factory):
     return folder
 
 
-def test_predict_reads_both_formats_by_content(fitted_model, tmp_path):
+def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path):
     import joblib
 
     from dnacnn import load_model
 
     seqs = fitted_model / "seqs.txt"
-    joblib.dump(load_model(fitted_model / "model.dnacnn"), tmp_path / "a.model")
+    model = load_model(fitted_model / "model.dnacnn")
+    joblib.dump(model, tmp_path / "a.joblib")
+    joblib.dump(model, tmp_path / "a.model")
     (tmp_path / "b.model").write_bytes((fitted_model / "model.dnacnn").read_bytes())
+    (tmp_path / "b.pkl").write_bytes((fitted_model / "model.dnacnn").read_bytes())
     safe = run("predict", tmp_path / "b.model", seqs, "--proba").stdout
-    pickled = run("predict", tmp_path / "a.model", seqs, "--proba").stdout
+    pickled = run("predict", tmp_path / "a.joblib", seqs, "--proba").stdout
     assert safe == pickled and len(safe.splitlines()) == 151
+    # a dnacnn file under a joblib name is still read without unpickling
+    assert run("predict", tmp_path / "b.pkl", seqs, "--proba").stdout == safe
+    # a pickle under any other name is refused, not unpickled
+    refused = run("predict", tmp_path / "a.model", seqs, check=False)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    last = refused.stderr.strip().splitlines()[-1]
+    assert "a.model" in last and "not a dnacnn model file" in last and ".joblib" in last
     bad = run("predict", seqs, seqs, check=False)
-    assert bad.returncode == 1 and "cannot read a model" in bad.stderr
-    assert "only load those you trust" in " ".join(
-        run("predict", "--help").stdout.split()
-    )
+    assert bad.returncode == 1 and "not a dnacnn model file" in bad.stderr
+    help_text = " ".join(run("predict", "--help").stdout.split())
+    assert "only load those you trust" in help_text
+    assert ".joblib" in help_text
 
 
 def test_explain_refuses_a_used_folder_and_overwrite_replaces_only_its_files(
@@ -644,3 +654,88 @@ def test_a_full_temporary_folder_while_unpacking_the_model_is_named(
     message = str(error.value)
     assert "model.dnacnn" in message and repr(tempfile.gettempdir()) in message
     assert "larger than this system allows" in message and "TMPDIR" in message
+
+
+class _Payload:
+    """Pickles to a call of os.system that creates the file ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("command", ["predict", "explain", "variants"])
+def test_a_pickle_named_dnacnn_is_refused_and_never_run(command, tmp_path):
+    import pickle
+
+    marker = tmp_path / "PWNED"
+    (tmp_path / "m.dnacnn").write_bytes(pickle.dumps(_Payload(marker)))
+    (tmp_path / "seqs.txt").write_text("ACGT\n")
+    (tmp_path / "calls.vcf").write_text("##fileformat=VCFv4.2\n")
+    (tmp_path / "g.fa").write_text(">chr1\nACGT\n")
+    args = {
+        "predict": ["seqs.txt"],
+        "explain": ["seqs.txt", "--out", "ex"],
+        "variants": ["calls.vcf", "--genome", "g.fa", "--out", "s.tsv"],
+    }[command]
+    result = run(command, "m.dnacnn", *args, cwd=tmp_path, check=False)
+    assert not marker.exists(), "the pickle ran"
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"dnacnn {command}: error: 'm.dnacnn' is not a dnacnn")
+
+
+def _zip_with(path, meta: bytes, network: bytes = b"") -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("dnacnn.json", meta)
+        archive.writestr("model.keras", network)
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("empty", "empty"),
+        ("truncated", "truncated"),
+        ("nested", "nests"),
+        ("steps", "steps"),
+        ("evil", "Evil"),
+        ("bomb", "model.keras"),
+    ],
+)
+def test_a_malformed_model_file_is_one_line_naming_it(kind, message, tmp_path):
+    import json
+
+    meta = {"format": "dnacnn-model", "version": 1, "pipeline": None}
+    path = tmp_path / "m.dnacnn"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "truncated":
+        _zip_with(path, json.dumps({**meta, "steps": []}).encode(), bytes(5000))
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif kind == "nested":
+        _zip_with(path, b"[" * 100_000 + b"]" * 100_000)
+    elif kind == "steps":
+        _zip_with(path, json.dumps({**meta, "steps": "ab"}).encode())
+    elif kind == "evil":
+        step = {"name": None, "class": "Evil", "params": {}, "fitted": {}}
+        _zip_with(path, json.dumps({**meta, "steps": [step]}).encode())
+    elif kind == "bomb":
+        with open(path, "wb") as f:  # 16 MiB of zeros in a 16 KiB file
+            import zipfile
+
+            with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("dnacnn.json", json.dumps({**meta, "steps": []}))
+                with archive.open("model.keras", "w") as member:
+                    for _ in range(16):
+                        member.write(bytes(2**20))
+    (tmp_path / "seqs.txt").write_text("ACGT\n")
+    result = run("predict", "m.dnacnn", "seqs.txt", cwd=tmp_path, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("dnacnn predict: error: 'm.dnacnn'"), last
+    assert message in last, last

@@ -2,6 +2,7 @@
 
 import json
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -130,6 +131,9 @@ def test_a_file_saved_before_the_strand_parameters_is_rebuilt_as_fitted(data, tm
             "FunctionTransformer",
         ),
         (DNACNNClassifier(callbacks=[object()]), "callbacks="),
+        (DNACNNClassifier(loss={"class_name": "BinaryCrossentropy"}), "loss="),
+        (DNACNNClassifier(metrics=[{"class_name": "AUC"}]), "metrics="),
+        (DNACNNClassifier(optimizer__learning_rate={"a": 1}), "optimizer__"),
         (DNAOneHotTransformer(), "DNAOneHotTransformer cannot be saved"),
     ],
 )
@@ -190,3 +194,306 @@ def test_load_refuses_other_files_with_a_sentence(tmp_path):
         load_model(future)
     with pytest.raises(FileNotFoundError, match="model file not found"):
         load_model(tmp_path / "missing.dnacnn")
+
+
+# --------------------------------------------------------------------------
+# malformed files: one clear ModelFileError that names the file
+# --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def saved(fitted, tmp_path_factory):
+    """The fitted Pipeline's file, written once; tests damage copies of it."""
+    return save_model(fitted, tmp_path_factory.mktemp("saved") / "model.dnacnn")
+
+
+def _members(path) -> dict:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _write(path, members: dict, compression=zipfile.ZIP_DEFLATED):
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _central_header(data: bytes, name: str) -> int:
+    """Offset of ``name``'s record in the zip's central directory."""
+    at = data.find(b"PK\x01\x02")
+    while data[at + 46 : at + 46 + len(name)] != name.encode():
+        at = data.find(b"PK\x01\x02", at + 4)
+    return at
+
+
+def _patched(path, name: str, offset: int, value: bytes):
+    """``path`` with bytes of ``name``'s central-directory record replaced."""
+    data = bytearray(path.read_bytes())
+    at = _central_header(bytes(data), name) + offset
+    data[at : at + len(value)] = value
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _flip(path, index: int):
+    data = bytearray(path.read_bytes())
+    data[index] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _damaged(kind: str, original, tmp_path):
+    """A copy of ``original`` with one kind of byte-level damage."""
+    path = tmp_path / "damaged.dnacnn"
+    data = original.read_bytes()
+    path.write_bytes(data)
+    with zipfile.ZipFile(original) as archive:
+        meta, network = archive.getinfo("dnacnn.json"), archive.getinfo("model.keras")
+    # the member's data starts after its 30-byte local header and its name
+    meta_data = meta.header_offset + 30 + len("dnacnn.json")
+    network_data = network.header_offset + 30 + len("model.keras")
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "end cut":
+        path.write_bytes(data[:-130])
+    elif kind == "flipped json byte":
+        _flip(path, meta_data + meta.compress_size // 2)
+    elif kind == "flipped network byte":
+        _flip(path, network_data + network.compress_size // 2)
+    elif kind == "compression method":
+        _patched(path, "model.keras", 10, (99).to_bytes(2, "little"))
+    elif kind == "local header magic":
+        _flip(path, meta.header_offset)
+    return path
+
+
+# kind of damage -> what the message says besides the file's name
+DAMAGES = {
+    "empty": "it is empty",
+    "truncated": "truncated",
+    "end cut": "truncated",
+    "flipped json byte": "dnacnn.json",
+    "flipped network byte": "model.keras",
+    "compression method": "model.keras",
+    "local header magic": "dnacnn.json",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", DAMAGES)
+def test_a_damaged_file_is_one_error_naming_the_file(kind, saved, tmp_path):
+    from dnacnn import ModelFileError
+
+    path = _damaged(kind, saved, tmp_path)
+    with pytest.raises(ModelFileError, match="'.*damaged.dnacnn'") as info:
+        load_model(path)
+    assert info.value.path == str(path)
+    assert isinstance(info.value, ValueError)
+    assert DAMAGES[kind] in str(info.value)
+
+
+def _mutated(saved, tmp_path, change):
+    """A copy of ``saved`` whose dnacnn.json ``change(meta)`` edited in place."""
+    members = _members(saved)
+    meta = json.loads(members["dnacnn.json"])
+    change(meta)
+    members["dnacnn.json"] = json.dumps(meta).encode()
+    return _write(tmp_path / "edited.dnacnn", members)
+
+
+def _set(*keys_value):
+    *keys, value = keys_value
+
+    def change(meta):
+        target = meta
+        for key in keys[:-1]:
+            target = target[key]
+        if value is _DELETE:
+            del target[keys[-1]]
+        else:
+            target[keys[-1]] = value
+
+    return change
+
+
+_DELETE = object()
+CLF = ("steps", 1)
+ENC = ("steps", 0)
+
+# (what changes in dnacnn.json, what the message says besides the file name)
+MUTATIONS = {
+    "steps is a string": (_set("steps", "ab"), "steps"),
+    "steps empty": (_set("steps", []), "steps"),
+    "steps missing": (_set("steps", _DELETE), "steps"),
+    "pipeline without encoder": (
+        lambda meta: meta["steps"].pop(0),
+        "steps",
+    ),
+    "two encoder steps": (
+        lambda meta: meta["steps"].insert(0, meta["steps"][0]),
+        "steps",
+    ),
+    "pipeline is a list": (_set("pipeline", [1, 2]), "pipeline"),
+    "unknown pipeline parameter": (_set("pipeline", {"bogus": 1}), "bogus"),
+    "pipeline memory": (_set("pipeline", {"memory": "/tmp/cache"}), "memory"),
+    "classifier step is a string": (_set("steps", 1, "x"), r"steps\[1\]"),
+    "params is a list": (_set(*CLF, "params", [1]), "params"),
+    "params missing": (_set(*CLF, "params", _DELETE), "params"),
+    "fitted missing": (_set(*CLF, "fitted", _DELETE), "fitted"),
+    "input_shape_ a string": (_set(*CLF, "fitted", "input_shape_", "50x4"), "input"),
+    "input_shape_ negative": (
+        _set(*CLF, "fitted", "input_shape_", {"__tuple__": [-5, 4]}),
+        "input_shape_",
+    ),
+    "input_shape_ 10**12": (
+        _set(*CLF, "fitted", "input_shape_", {"__tuple__": [10**12, 4]}),
+        "input_shape_",
+    ),
+    "input_shape_ missing": (_set(*CLF, "fitted", "input_shape_", _DELETE), "input"),
+    "classes_ a string": (_set(*CLF, "fitted", "classes_", "01"), "classes_"),
+    "classes_ three": (
+        _set(*CLF, "fitted", "classes_", {"__array__": [0, 1, 2], "dtype": "<i8"}),
+        "",
+    ),
+    "classes_ dtype zz": (
+        _set(*CLF, "fitted", "classes_", {"__array__": [0, 1], "dtype": "zz"}),
+        "classes_",
+    ),
+    "classes_ huge dtype": (
+        _set(
+            *CLF,
+            "fitted",
+            "classes_",
+            {"__array__": [0, 1], "dtype": "(100000,100000)f4"},
+        ),
+        "classes_",
+    ),
+    "history_ a list": (_set(*CLF, "fitted", "history_", [1, 2]), "history_"),
+    "history_ missing": (_set(*CLF, "fitted", "history_", _DELETE), "history_"),
+    "unknown marker": (
+        _set(*CLF, "params", "filters", {"__weird__": 1}),
+        "filters",
+    ),
+    "filters negative": (_set(*CLF, "params", "filters", -1), "filters"),
+    "unknown parameter": (_set(*CLF, "params", "future_knob", 3), "future_knob"),
+    "optimizer as a dict": (
+        _set(*CLF, "params", "optimizer", {"__dict__": [["class_name", "SGD"]]}),
+        "optimizer",
+    ),
+    "loss as a dict": (
+        _set(
+            *CLF,
+            "params",
+            "loss",
+            {"__dict__": [["module", "os"], ["class_name", "system"]]},
+        ),
+        "loss",
+    ),
+    "callbacks": (_set(*CLF, "params", "callbacks", ["EarlyStopping"]), "callbacks"),
+    "model": (_set(*CLF, "params", "model", "os.system"), "model"),
+    "class Evil": (_set(*CLF, "class", "Evil"), "Evil"),
+    "regressor with class_weight": (
+        _set(*CLF, "class", "DNACNNRegressor"),
+        "class_weight",
+    ),
+    "learning_rate NaN": (_set(*CLF, "params", "learning_rate", float("nan")), "nan"),
+    "encoder transform key": (_set(*ENC, "fitted", "transform", "x"), "transform"),
+    "encoder alphabet": (_set(*ENC, "params", "alphabet", "ACGTN"), ""),
+    "encoder class": (_set(*ENC, "class", "FunctionTransformer"), "Function"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_a_file_save_model_never_writes_is_one_error_naming_the_file(
+    mutation, saved, tmp_path
+):
+    from dnacnn import ModelFileError
+
+    change, message = MUTATIONS[mutation]
+    path = _mutated(saved, tmp_path, change)
+    with pytest.raises(ModelFileError, match="'.*edited.dnacnn'") as info:
+        load_model(path)
+    assert re.search(message, str(info.value)), str(info.value)
+
+
+@pytest.mark.slow
+def test_a_refused_pipeline_memory_creates_no_cache(saved, tmp_path):
+    from dnacnn import ModelFileError
+
+    cache = tmp_path / "cache"
+    path = _mutated(saved, tmp_path, _set("pipeline", {"memory": str(cache)}))
+    with pytest.raises(ModelFileError, match="memory"):
+        load_model(path)
+    assert not cache.exists()
+
+
+# --------------------------------------------------------------------------
+# bombs: sizes and nesting are bounded before anything is read
+# --------------------------------------------------------------------------
+_META = {"format": "dnacnn-model", "version": 1, "pipeline": None, "steps": []}
+
+
+def test_a_network_member_claiming_a_huge_size_is_refused_unread(tmp_path):
+    from dnacnn import ModelFileError
+
+    path = _write(
+        tmp_path / "bomb.dnacnn",
+        {"dnacnn.json": json.dumps(_META), "model.keras": b"\0" * 4096},
+    )
+    _patched(path, "model.keras", 24, (2**32 - 1).to_bytes(4, "little"))
+    with pytest.raises(ModelFileError, match="'.*bomb.dnacnn'.*model.keras.*"):
+        load_model(path)
+
+
+def test_a_network_member_that_inflates_far_beyond_its_size_is_refused(tmp_path):
+    # 16 MiB of zeros deflate to 16 KiB: a ratio no Keras file has
+    from dnacnn import ModelFileError
+
+    path = tmp_path / "bomb.dnacnn"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("dnacnn.json", json.dumps(_META))
+        with archive.open("model.keras", "w") as member:
+            for _ in range(16):
+                member.write(bytes(2**20))
+    with pytest.raises(ModelFileError, match="'.*bomb.dnacnn'.*model.keras.*expand"):
+        load_model(path)
+
+
+def test_a_member_whose_header_understates_its_size_is_read_no_further(tmp_path):
+    # the header says 100 bytes; the data inflates to 16 MiB
+    from dnacnn import ModelFileError
+
+    path = tmp_path / "liar.dnacnn"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("dnacnn.json", "w") as member:
+            for _ in range(16):
+                member.write(b" " * 2**20)
+        archive.writestr("model.keras", b"")
+    _patched(path, "dnacnn.json", 24, (100).to_bytes(4, "little"))
+    with pytest.raises(ModelFileError, match="'.*liar.dnacnn'"):
+        load_model(path)
+
+
+def test_a_json_member_too_large_for_a_model_is_refused(tmp_path):
+    from dnacnn import ModelFileError
+
+    path = tmp_path / "big.dnacnn"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("dnacnn.json", "w") as member:
+            member.write(json.dumps(_META).encode())
+            for _ in range(17):
+                member.write(b" " * 2**20)
+        archive.writestr("model.keras", b"")
+    with pytest.raises(ModelFileError, match="'.*big.dnacnn'.*dnacnn.json"):
+        load_model(path)
+
+
+def test_deeply_nested_json_is_refused_before_parsing(tmp_path):
+    from dnacnn import ModelFileError
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    path = _write(tmp_path / "deep.dnacnn", {"dnacnn.json": deep, "model.keras": b""})
+    with pytest.raises(ModelFileError, match="'.*deep.dnacnn'.*nest"):
+        load_model(path)

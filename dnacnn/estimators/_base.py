@@ -139,7 +139,17 @@ class DNACNNBase:
 
     # ----------------------------------------------------------- validation
     def _check_params(self) -> None:
-        """Check every parameter at the start of ``fit`` (the table's checks)."""
+        """Check the parameters and size TensorFlow's pools: ``fit`` starts here."""
+        self._validate_params()
+        # fit starts here: TensorFlow's pools are sized before its first op
+        configure_threads(self.n_threads)
+
+    def _validate_params(self) -> None:
+        """Check every parameter: the table's checks, then what they mean together.
+
+        The checks of ``fit``, without its side effects: :func:`dnacnn.load_model`
+        makes them on the parameters a file holds.
+        """
         _params.check_params(
             {p.name: getattr(self, p.name) for p in _params.params(self._kind)}
         )
@@ -157,8 +167,6 @@ class DNACNNBase:
             )
         self._check_head_params()
         self._seed()
-        # fit starts here: TensorFlow's pools are sized before its first op
-        configure_threads(self.n_threads)
 
     def _check_head_params(self) -> None:
         """The head's own parameters (none here)."""
