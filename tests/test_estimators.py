@@ -611,4 +611,3 @@ def test_user_callbacks_still_run(motif_data):
     )
     DNACNNClassifier(epochs=3, kernel_size=5, callbacks=[callback]).fit(X, y)
     assert epochs == [0, 1, 2]
-
