@@ -63,8 +63,10 @@ STRAND_REDUCTIONS = ("max", "mean")
 #: Accepted values of ``augment``.
 AUGMENTATIONS = (None, "reverse_complement")
 
-#: Each architecture's values of the shape parameters left at None, and the
-#: shape parameters it reads (the others are ignored by it, as documented).
+#: Each architecture's values of the shape parameters left at None.  A saved
+#: model holds its parameters as given (None included) and is rebuilt from
+#: them: changing a value here would rebuild older files differently, so a
+#: new layout gets a new name instead.
 ARCHITECTURES: dict[str, dict[str, Any]] = {
     "cnn": {
         "filters": 64,

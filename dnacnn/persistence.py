@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _params
 from ._files import atomic_path
 from ._threads import configure_threads
 from ._validation import check_choice, check_int
@@ -48,13 +49,9 @@ FORMAT = "dnacnn-model"
 VERSION = 1
 
 #: Parameters that files of this format were first written without, and the
-#: behaviour a network saved without them was built with (their defaults
-#: have changed since): read so, such a file is rebuilt as it was fitted.
-_ADDED_PARAMS = {
-    "strands": "forward",
-    "strand_reduce": "max",
-    "dense_activation": "relu",
-}
+#: behaviour a network saved without them was built with (the parameter
+#: table's ``legacy`` values): read so, such a file is rebuilt as it was fitted.
+_ADDED_PARAMS = {p.name: p.legacy for p in _params.PARAMS if p.has_legacy}
 _META = "dnacnn.json"
 _NETWORK = "model.keras"
 _JOBLIB_HINT = (
