@@ -213,16 +213,27 @@ def _check_saved_params(kind: str, params: dict) -> None:
             )
 
 
+#: What a network of the user's (``model=``) is saved as: its layers' config
+#: is in model.keras, read back with Keras' safe mode.
+_OWN_NETWORK = {"__network__": _NETWORK}
+
+
 def _classifier_params(classifier) -> dict:
     params = classifier.get_params(deep=False)
     kind = type(classifier).__name__
+    own = params.get("model") is not None
+    if own:  # the network itself is saved (model.keras), not the callable
+        params = {**params, "model": None}
     _check_saved_params(kind, params)
     if isinstance(params.get("random_state"), np.random.RandomState):
         raise _Unsavable(
             f"{kind}(random_state=RandomState(...)): give an int seed "
             "to save it in the safe format"
         )
-    return {k: _encode(v, f"{kind}({k}") for k, v in params.items()}
+    encoded = {k: _encode(v, f"{kind}({k}") for k, v in params.items()}
+    if own:
+        encoded["model"] = dict(_OWN_NETWORK)
+    return encoded
 
 
 # fitted facts saved per step class (the Keras weights aside)
@@ -260,9 +271,11 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
         :class:`~dnacnn.DNACNNRegressor`.
         Parameters must be numbers, strings, lists, tuples, dicts or numpy
         dtypes: callback objects, optimizer instances (and an optimizer,
-        loss or metrics given other than by name), a ``model``/
-        ``build_fn``, other Pipeline steps are refused (save those with
-        ``joblib.dump``).
+        loss or metrics given other than by name), a ``build_fn``, other
+        Pipeline steps are refused (save those with ``joblib.dump``).  A
+        network of your own (``model=``) is saved whole in ``model.keras``
+        and loaded with Keras' safe mode, as the estimator's ``model``:
+        Keras' layers load, ``Lambda`` layers and other code are refused.
     path : str or path-like
         The file to write (``.dnacnn`` by convention).  It is written to a
         temporary file in the same folder and renamed at the end, so a failed
@@ -668,10 +681,15 @@ def _check_encoder_fits(encoder, input_shape: tuple) -> None:
         )
 
 
-def _network_params(cls, step: dict) -> dict:
-    """The network's parameters, checked as ``fit`` checks them."""
+def _network_params(cls, step: dict) -> tuple:
+    """The network's parameters, checked as ``fit`` checks them, and whether
+    the network is the user's own (``model=``, saved whole in model.keras)."""
     where = f"{cls.__name__} parameter"
-    params = {k: _decoded(v, f"{where} {k!r}") for k, v in step["params"].items()}
+    raw = dict(step["params"])
+    own = raw.get("model") == _OWN_NETWORK
+    if own:
+        raw["model"] = None
+    params = {k: _decoded(v, f"{where} {k!r}") for k, v in raw.items()}
     known = cls().get_params()
     for name, value in params.items():
         if name in known:
@@ -692,7 +710,7 @@ def _network_params(cls, step: dict) -> dict:
         classifier._validate_params()  # the checks fit makes
     except (TypeError, ValueError) as exc:
         raise _Invalid(f"{where}: {exc}") from exc
-    return classifier
+    return classifier, own
 
 
 def _network_facts(cls, step: dict) -> dict:
@@ -833,7 +851,7 @@ def _load(path: Path):
                 f"save_model writes {' or '.join(map(repr, classes))}"
             )
         cls = classes[step["class"]]
-        classifier = _network_params(cls, step)
+        classifier, own = _network_params(cls, step)
         facts = _network_facts(cls, step)
         if encoder is not None:
             _check_encoder_fits(encoder, facts["input_shape_"])
@@ -841,12 +859,30 @@ def _load(path: Path):
             network = Path(folder) / _NETWORK
             with open(network, "wb") as out:
                 _copy(archive, network_info, out)
+            if own:
+                with _reading("reading the network's layers"):
+                    classifier.set_params(model=_own_network(network))
             with _reading("building the network from its parameters"):
                 _load_classifier(classifier, facts, network)
     if encoder is None:
         return classifier
     return Pipeline(
         [(steps[0]["name"], encoder), (step["name"], classifier)], **pipeline
+    )
+
+
+def _own_network(network: Path):
+    """A network of the user's, from its ``.keras`` file, in Keras' safe mode.
+
+    Its layers' configuration is read (Keras' layers and dnacnn's, by name;
+    safe mode refuses ``Lambda`` layers and any other code in the file).
+    """
+    import keras
+
+    from .models import custom_objects
+
+    return keras.saving.load_model(
+        network, safe_mode=True, custom_objects=custom_objects()
     )
 
 

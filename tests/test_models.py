@@ -159,3 +159,41 @@ def test_a_network_of_the_wrong_shape_is_a_clear_error():
 
     with pytest.raises(TypeError, match=r"model must be None"):
         DNACNNClassifier(model="cnn", epochs=1).fit(X, y)
+
+
+@pytest.mark.slow
+def test_a_users_network_saves_loads_and_predicts_the_same(planted, tmp_path):
+    from sklearn.pipeline import make_pipeline
+
+    from dnacnn import DNAOneHotTransformer, load_model, save_model
+
+    X, y = planted
+    model = make_pipeline(
+        DNAOneHotTransformer(),
+        DNACNNClassifier(model=danq_like, model__units=4, epochs=2, random_state=0),
+    ).fit(X, y)
+    save_model(model, tmp_path / "own.dnacnn")
+    loaded = load_model(tmp_path / "own.dnacnn")
+    np.testing.assert_allclose(
+        loaded.predict_proba(X[:20]), model.predict_proba(X[:20]), rtol=1e-5
+    )
+    assert isinstance(loaded[-1].model, keras.Model)  # the saved network
+    assert loaded[-1].get_params()["model__units"] == 4
+
+
+@pytest.mark.slow
+def test_a_saved_network_with_code_in_it_is_refused_at_load(planted, tmp_path):
+    from dnacnn import ModelFileError, load_model, save_model
+
+    X, y = planted
+    X = one_hot_encode(X)
+
+    def with_lambda(meta):
+        inputs = keras.Input(shape=meta["input_shape_"])
+        x = keras.layers.Lambda(lambda t: t * 2.0)(inputs)
+        return keras.Model(inputs, keras.layers.GlobalMaxPooling1D()(x))
+
+    clf = DNACNNClassifier(model=with_lambda, epochs=1, random_state=0).fit(X, y)
+    save_model(clf, tmp_path / "lambda.dnacnn")
+    with pytest.raises(ModelFileError, match=r"lambda\.dnacnn.*(Lambda|safe)"):
+        load_model(tmp_path / "lambda.dnacnn")

@@ -254,8 +254,8 @@ class DNACNNBase:
         model = self.model if self.model is not None else self.build_fn
         if model is None:
             return self._keras_build_fn
-        if isinstance(model, keras.Model):
-            return lambda: model
+        if isinstance(model, keras.Model):  # routed model__* parameters unused
+            return lambda **_: model
         if callable(model):
             return model
         raise TypeError(
