@@ -197,3 +197,16 @@ def test_a_saved_network_with_code_in_it_is_refused_at_load(planted, tmp_path):
     save_model(clf, tmp_path / "lambda.dnacnn")
     with pytest.raises(ModelFileError, match=r"lambda\.dnacnn.*(Lambda|safe)"):
         load_model(tmp_path / "lambda.dnacnn")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("architecture", ["basset", "dilated", "danq"])
+def test_every_architecture_saves_and_loads(architecture, planted, tmp_path):
+    from dnacnn import load_model, save_model
+
+    X, y = planted
+    X = one_hot_encode(X[:64])
+    clf = DNACNNClassifier(architecture=architecture, epochs=1, random_state=0)
+    clf.fit(X, y[:64])
+    loaded = load_model(save_model(clf, tmp_path / f"{architecture}.dnacnn"))
+    np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), rtol=1e-5)
