@@ -34,6 +34,7 @@ _LAZY = {
     "load_motif_database": "motifs",
     "filter_motifs": "motifs",
     "read_meme": "motifs",
+    "scan_motifs": "motifs",
     "write_meme": "motifs",
     "to_meme": "motifs",
     "plot_history": "plotting",
@@ -50,6 +51,8 @@ _LAZY = {
     "ChromosomeSplit": "genome",
     "read_vcf": "genome",
     "score_variants": "genome",
+    "write_bed": "genome",
+    "write_bedgraph": "genome",
     "GenomeWarning": "genome",
     "predict_dask": "distributed",
 }
