@@ -35,6 +35,7 @@ _LAZY = {
     "filter_motifs": "motifs",
     "read_meme": "motifs",
     "scan_motifs": "motifs",
+    "cross_val_motifs": "motifs",
     "write_meme": "motifs",
     "to_meme": "motifs",
     "plot_history": "plotting",
