@@ -135,13 +135,19 @@ def test_a_planted_motif_holds_in_every_fold(planted, jaspar):
     assert top in result.stable_motifs
     per_fold = result.folds[result.folds["motif"] == top.name]
     assert (per_fold["sites"] > 10).all()
-    # sites index X, in the held-out positives, at the planted motif
+    # sites index X: each one's string is X's text there (a wrong row would
+    # not match); most lie in positives
     sites = top.sites
-    assert y[sites["sequence"]].mean() > 0.9
-    for s in sites[:20]:
-        word = X[s["sequence"]][s["start"] : s["start"] + top.width]
+    assert y[sites["sequence"]].mean() > 0.7
+    checked = 0
+    for s in sites:
         site = str(s["site"])
+        if "N" in site:  # runs off the sequence's end
+            continue
+        word = X[s["sequence"]][s["start"] : s["start"] + top.width]
         assert word == (site if s["strand"] == 1 else reverse_complement(site))
+        checked += 1
+    assert checked > 0.9 * len(sites)
     assert "stable=" in repr(result)
 
 
