@@ -34,6 +34,8 @@ _LAZY = {
     "load_motif_database": "motifs",
     "filter_motifs": "motifs",
     "read_meme": "motifs",
+    "scan_motifs": "motifs",
+    "cross_val_motifs": "motifs",
     "write_meme": "motifs",
     "to_meme": "motifs",
     "plot_history": "plotting",
@@ -50,6 +52,8 @@ _LAZY = {
     "ChromosomeSplit": "genome",
     "read_vcf": "genome",
     "score_variants": "genome",
+    "write_bed": "genome",
+    "write_bedgraph": "genome",
     "GenomeWarning": "genome",
     "predict_dask": "distributed",
 }

@@ -13,6 +13,7 @@ from ._cv import ChromosomeSplit
 from ._fasta import FastaGenome
 from ._intervals import read_intervals
 from ._shuffle import dinucleotide_shuffle
+from ._tracks import write_bed, write_bedgraph
 from ._variants import score_variants
 from ._vcf import read_vcf
 from ._windows import GenomeSequenceTransformer, fetch_sequences
@@ -29,4 +30,6 @@ __all__ = [
     "read_intervals",
     "read_vcf",
     "score_variants",
+    "write_bed",
+    "write_bedgraph",
 ]

@@ -10,12 +10,15 @@ activate it (as DeepBind and Basset do).  :func:`to_meme`,
 (FIMO, Tomtom, ...) in its minimal motif format.  :func:`discover_motifs`
 finds every motif a model learned (TF-MoDISco on its attributions), and
 :func:`annotate_motifs` names them (TomTom against JASPAR or a MEME file);
-both need the extra ``dnacnn[motifs]``.
+both need the extra ``dnacnn[motifs]``, as does :func:`scan_motifs` (every
+significant hit by FIMO, in sequence or genome coordinates) and
+:func:`cross_val_motifs` (the motifs that hold across cross-validation folds).
 
 The package is split by role: ``_motif`` (the type) over ``_scan``
 (vectorized scanning), ``_discover`` (motifs from a model), and ``_meme``
 (files) over ``_meme_text`` (the format as text); ``_modisco`` (TF-MoDISco)
-and ``_annotate`` (TomTom, JASPAR) over them.
+and ``_annotate`` (TomTom, JASPAR) over them; ``_fimo`` (FIMO hits) and
+``_cv`` (motifs across folds) on top.
 """
 
 from ._annotate import (
@@ -24,7 +27,9 @@ from ._annotate import (
     annotate_motifs,
     load_motif_database,
 )
+from ._cv import MotifCVResult, cross_val_motifs
 from ._discover import discover_motif, filter_motifs
+from ._fimo import scan_motifs
 from ._meme import read_meme, to_meme, write_meme
 from ._modisco import discover_motifs
 from ._motif import Motif
@@ -32,13 +37,16 @@ from ._motif import Motif
 __all__ = [
     "JASPAR_RELEASE",
     "Motif",
+    "MotifCVResult",
     "MotifDatabase",
     "annotate_motifs",
+    "cross_val_motifs",
     "discover_motif",
     "discover_motifs",
     "filter_motifs",
     "load_motif_database",
     "read_meme",
+    "scan_motifs",
     "to_meme",
     "write_meme",
 ]

@@ -23,6 +23,7 @@ __all__ = [
     "JASPAR_RELEASE",
     "MotifDatabase",
     "annotate_motifs",
+    "benjamini_hochberg",
     "load_motif_database",
 ]
 
@@ -250,7 +251,7 @@ def annotate_motifs(
     n_targets = len(targets)
     rows = []
     for i, motif in enumerate(motifs):
-        q = _benjamini_hochberg(p[i])
+        q = benjamini_hochberg(p[i])
         for rank, j in enumerate(np.argsort(p[i], kind="stable")[:n_matches]):
             target = database.motifs[j].name
             rows.append(
@@ -291,7 +292,7 @@ def _check_motifs(motifs) -> list[Motif]:
     return motifs
 
 
-def _benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     """q-values of the p-values ``p`` (Benjamini-Hochberg, monotone)."""
     order = np.argsort(p, kind="stable")
     ranked = p[order] * len(p) / np.arange(1, len(p) + 1)

@@ -21,7 +21,14 @@ from ._meme_text import check_name
 from ._motif import Motif
 from ._scan import gather_windows, site_dtype
 
-__all__ = ["discover_motifs", "import_extra", "scaled_sizes"]
+__all__ = [
+    "check_modisco_params",
+    "discover_motifs",
+    "hypothetical_contributions",
+    "import_extra",
+    "modisco_motifs",
+    "scaled_sizes",
+]
 
 #: The extra that installs the optional motif libraries.
 EXTRA = "dnacnn[motifs]"
@@ -189,25 +196,71 @@ def discover_motifs(
     ...     motifs[0].reverse_complement().consensus)
     True
     """
+    params = check_modisco_params(
+        window_size=window_size,
+        flank_size=flank_size,
+        target_fdr=target_fdr,
+        max_seqlets=max_seqlets,
+        min_seqlets=min_seqlets,
+        trim_threshold=trim_threshold,
+        n_leiden_runs=n_leiden_runs,
+        name=name,
+        verbose=verbose,
+    )
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    import_extra("modiscolite.tfmodisco", "modisco-lite")
+    onehot, hypothetical, offsets = hypothetical_contributions(
+        estimator, X, target=target, output=output, batch_size=batch_size
+    )
+    return modisco_motifs(onehot, hypothetical, offsets, **params)
+
+
+def check_modisco_params(
+    *,
+    window_size,
+    flank_size,
+    target_fdr,
+    max_seqlets,
+    min_seqlets,
+    trim_threshold,
+    n_leiden_runs,
+    name,
+    verbose,
+) -> dict:
+    """TF-MoDISco's parameters of :func:`discover_motifs`, checked."""
     if window_size is not None:
         window_size = check_int(window_size, "window_size", low=1)
     if flank_size is not None:
         flank_size = check_int(flank_size, "flank_size", low=0)
-    target_fdr = check_real(
-        target_fdr, "target_fdr", low=0.0, high=1.0, closed="neither"
-    )
-    max_seqlets = check_int(max_seqlets, "max_seqlets", low=1)
-    min_seqlets = check_int(min_seqlets, "min_seqlets", low=1)
-    trim_threshold = check_real(trim_threshold, "trim_threshold", low=0.0, high=1.0)
-    n_leiden_runs = check_int(n_leiden_runs, "n_leiden_runs", low=1)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    name = check_name(name)
     if not isinstance(verbose, bool | np.bool_):
         raise TypeError(
             f"verbose must be a bool, got {type(verbose).__name__} {verbose!r}."
         )
-    tfmodisco = import_extra("modiscolite.tfmodisco", "modisco-lite")
+    return {
+        "window_size": window_size,
+        "flank_size": flank_size,
+        "target_fdr": check_real(
+            target_fdr, "target_fdr", low=0.0, high=1.0, closed="neither"
+        ),
+        "max_seqlets": check_int(max_seqlets, "max_seqlets", low=1),
+        "min_seqlets": check_int(min_seqlets, "min_seqlets", low=1),
+        "trim_threshold": check_real(
+            trim_threshold, "trim_threshold", low=0.0, high=1.0
+        ),
+        "n_leiden_runs": check_int(n_leiden_runs, "n_leiden_runs", low=1),
+        "name": check_name(name),
+        "verbose": bool(verbose),
+    }
 
+
+def hypothetical_contributions(estimator, X, *, target, output, batch_size):
+    """TF-MoDISco's input for ``X``: (one-hot, hypothetical contributions, offsets).
+
+    The one-hot array is what the network reads, float32 ``(n, L, 4)``; the
+    hypothetical contributions are its mean-centred gradients (zero where
+    the encoder padded); ``offsets`` (or None) place each sequence of ``X``
+    in the array, as :class:`dnacnn._fitted.Placement` does.
+    """
     resolved = resolve(estimator, X)
     network, onehot, placement = resolved.network, resolved.X, resolved.placement
     if onehot.shape[-1] != 4:
@@ -228,6 +281,33 @@ def discover_motifs(
     )
     # positions the encoder padded (all zeros) get no hypothetical contribution
     hypothetical *= onehot.any(axis=-1, keepdims=True)
+    offsets = None if placement is None else placement.offsets
+    return onehot, hypothetical, offsets
+
+
+def modisco_motifs(
+    onehot,
+    hypothetical,
+    offsets,
+    *,
+    window_size,
+    flank_size,
+    target_fdr,
+    max_seqlets,
+    min_seqlets,
+    trim_threshold,
+    n_leiden_runs,
+    name,
+    verbose,
+) -> list[Motif]:
+    """TF-MoDISco on one-hot sequences and their hypothetical contributions.
+
+    The parameters are :func:`discover_motifs`' (checked by
+    :func:`check_modisco_params`); a site's ``sequence`` indexes ``onehot``
+    and its ``start`` is in the sequence's own coordinates (``offsets``
+    subtracted; None: the array's).
+    """
+    tfmodisco = import_extra("modiscolite.tfmodisco", "modisco-lite")
     length = onehot.shape[1]
     sizes = scaled_sizes(length)
     window_size = sizes["sliding_window_size"] if window_size is None else window_size
@@ -258,7 +338,6 @@ def discover_motifs(
         n_leiden_runs=n_leiden_runs,
         verbose=bool(verbose),
     )
-    offsets = None if placement is None else placement.offsets
     motifs = []
     for sign, prefix, patterns in ((1, "pos", positive), (-1, "neg", negative)):
         for i, pattern in enumerate(patterns or []):
