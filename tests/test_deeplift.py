@@ -289,3 +289,31 @@ def test_unsupported_layers_and_options_are_named(data):
         saliency(clf, data[2][:2], hypothetical=True)
     with pytest.raises(ValueError, match="n_shuffles"):
         saliency(clf, data[2][:2], method="deeplift_shap", n_shuffles=0)
+
+
+def test_discover_motifs_takes_the_attribution(pipeline, data):
+    from dnacnn.motifs import _modisco, discover_motifs
+
+    with pytest.raises(ValueError, match="attribution"):
+        discover_motifs(pipeline, data[0][:4], attribution="deeplift")
+    onehot = data[2][:3]
+    for attribution in _modisco.ATTRIBUTIONS:
+        hypothetical = _modisco._hypothetical(
+            pipeline[-1],
+            onehot,
+            attribution,
+            target=None,
+            output="logit",
+            batch_size=512,
+        )
+        assert hypothetical.shape == (3, L, 4) and np.isfinite(hypothetical).all()
+        if attribution == "deeplift_shap":
+            expected = saliency(
+                pipeline[-1],
+                onehot,
+                method="deeplift_shap",
+                hypothetical=True,
+                output="logit",
+                random_state=0,
+            )
+            np.testing.assert_array_equal(hypothetical, expected)

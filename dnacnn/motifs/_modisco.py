@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import interpret
 from .._fitted import resolve, target_indices
-from .._validation import check_int, check_real
+from .._validation import check_choice, check_int, check_real
 from ..preprocessing import decode_one_hot
 from ._meme_text import check_name
 from ._motif import Motif
@@ -23,6 +23,8 @@ from ._scan import gather_windows, site_dtype
 
 __all__ = ["discover_motifs", "import_extra", "scaled_sizes"]
 
+#: The attributions discover_motifs can cluster.
+ATTRIBUTIONS = ("gradient", "deeplift_shap", "ism")
 #: The extra that installs the optional motif libraries.
 EXTRA = "dnacnn[motifs]"
 
@@ -47,6 +49,7 @@ def discover_motifs(
     *,
     target=None,
     output: str = "logit",
+    attribution: str = "gradient",
     window_size: int | None = None,
     flank_size: int | None = None,
     target_fdr: float = 0.2,
@@ -78,6 +81,15 @@ def discover_motifs(
     output : {"logit", "probability"}, default="logit"
         Explain the logit (whose gradients do not vanish on confident
         predictions) or the probability.
+    attribution : {"gradient", "deeplift_shap", "ism"}, default="gradient"
+        The hypothetical contributions clustered: the mean-centred gradient
+        (see Notes); DeepLIFT against 20 dinucleotide shuffles of each
+        sequence (:func:`dnacnn.interpret.saliency` with
+        ``method="deeplift_shap", hypothetical=True``, shuffles seeded with
+        0); or in-silico mutagenesis, each base's effect minus the mean
+        effect of the four bases at its position
+        (:func:`dnacnn.interpret.in_silico_mutagenesis`; ``4 L`` forward
+        passes per sequence).
     window_size : int or None, default=None
         Width of the windows whose summed contribution TF-MoDISco tests to
         find seqlets (its ``sliding_window_size``).  None scales it to the
@@ -206,6 +218,7 @@ def discover_motifs(
         raise TypeError(
             f"verbose must be a bool, got {type(verbose).__name__} {verbose!r}."
         )
+    check_choice(attribution, "attribution", ATTRIBUTIONS)
     tfmodisco = import_extra("modiscolite.tfmodisco", "modisco-lite")
 
     resolved = resolve(estimator, X)
@@ -216,13 +229,11 @@ def discover_motifs(
             f"A, C, G, T), but the network takes shape {onehot.shape[1:]}."
         )
     target_indices(network, onehot[:1], target)  # an unknown target fails here
-    hypothetical = interpret.saliency(
+    hypothetical = _hypothetical(
         network,
         onehot,
+        attribution,
         target=target,
-        method="gradient",
-        reduce=None,
-        center=True,
         output=output,
         batch_size=batch_size,
     )
@@ -274,6 +285,25 @@ def discover_motifs(
             if motif is not None:
                 motifs.append(motif)
     return motifs
+
+
+def _hypothetical(network, onehot, attribution, **options) -> np.ndarray:
+    """Hypothetical contributions ``(n, L, 4)`` of the chosen attribution."""
+    if attribution == "ism":
+        effects = interpret.in_silico_mutagenesis(network, onehot, **options)
+        return effects - effects.mean(axis=-1, keepdims=True)
+    if attribution == "deeplift_shap":
+        return interpret.saliency(
+            network,
+            onehot,
+            method="deeplift_shap",
+            hypothetical=True,
+            random_state=0,
+            **options,
+        )
+    return interpret.saliency(
+        network, onehot, method="gradient", reduce=None, center=True, **options
+    )
 
 
 def scaled_sizes(length: int) -> dict:
