@@ -26,6 +26,7 @@ from ._annotate import (
     load_motif_database,
 )
 from ._modisco import (
+    ATTRIBUTIONS,
     check_modisco_params,
     hypothetical_contributions,
     import_extra,
@@ -33,10 +34,8 @@ from ._modisco import (
 )
 from ._motif import Motif
 
-__all__ = ["ATTRIBUTIONS", "MotifCVResult", "cross_val_motifs"]
+__all__ = ["MotifCVResult", "cross_val_motifs"]
 
-#: The attributions TF-MoDISco can be given (as hypothetical contributions).
-ATTRIBUTIONS = ("gradient_x_input",)
 #: The columns of :attr:`MotifCVResult.summary`.
 SUMMARY_COLUMNS = (
     "motif",
@@ -129,13 +128,20 @@ def _take(X, rows):
     return np.asarray(X, dtype=object)[rows]
 
 
-def _fit_and_explain(estimator, X, y, train, test, *, target, output, batch_size):
+def _fit_and_explain(
+    estimator, X, y, train, test, *, target, output, batch_size, attribution
+):
     """Fit on ``train``; the held-out score and TF-MoDISco's input of ``test``."""
     estimator.fit(_take(X, train), _take(y, train))
     X_test = _take(X, test)
     score = float(estimator.score(X_test, _take(y, test)))
     onehot, hypothetical, offsets = hypothetical_contributions(
-        estimator, X_test, target=target, output=output, batch_size=batch_size
+        estimator,
+        X_test,
+        target=target,
+        output=output,
+        batch_size=batch_size,
+        attribution=attribution,
     )
     if offsets is None:
         offsets = np.zeros(len(onehot), dtype=np.int64)
@@ -160,7 +166,7 @@ def cross_val_motifs(
     n_jobs: int | None = None,
     target=None,
     output: str = "logit",
-    attribution: str = "gradient_x_input",
+    attribution: str = "gradient",
     database="JASPAR",
     min_sites: int = 5,
     max_q: float = 0.05,
@@ -203,10 +209,9 @@ def cross_val_motifs(
         The output explained, as in :func:`discover_motifs`.
     output : {"logit", "probability"}, default="logit"
         Explain the logit or the probability.
-    attribution : {"gradient_x_input"}, default="gradient_x_input"
-        The contributions TF-MoDISco clusters: gradient times input, with
-        the mean-centred gradients as hypothetical contributions (as
-        :func:`discover_motifs`).
+    attribution : {"gradient", "deeplift_shap", "ism"}, default="gradient"
+        The hypothetical contributions TF-MoDISco clusters, as in
+        :func:`discover_motifs`.
     database : "JASPAR", str, path-like, MotifDatabase or None, default="JASPAR"
         Names the motifs (:func:`annotate_motifs`) and serves as the
         background of the per-fold q-values (see Notes); None: no names and
@@ -332,6 +337,7 @@ trim_threshold, n_leiden_runs, name, batch_size, verbose
             target=target,
             output=output,
             batch_size=batch_size,
+            attribution=attribution,
         )
         for train, test in splits
     )

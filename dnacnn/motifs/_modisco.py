@@ -15,13 +15,14 @@ import numpy as np
 
 from .. import interpret
 from .._fitted import resolve, target_indices
-from .._validation import check_int, check_real
+from .._validation import check_choice, check_int, check_real
 from ..preprocessing import decode_one_hot
 from ._meme_text import check_name
 from ._motif import Motif
 from ._scan import gather_windows, site_dtype
 
 __all__ = [
+    "ATTRIBUTIONS",
     "check_modisco_params",
     "discover_motifs",
     "hypothetical_contributions",
@@ -30,6 +31,8 @@ __all__ = [
     "scaled_sizes",
 ]
 
+#: The attributions discover_motifs can cluster.
+ATTRIBUTIONS = ("gradient", "deeplift_shap", "ism")
 #: The extra that installs the optional motif libraries.
 EXTRA = "dnacnn[motifs]"
 
@@ -54,6 +57,7 @@ def discover_motifs(
     *,
     target=None,
     output: str = "logit",
+    attribution: str = "gradient",
     window_size: int | None = None,
     flank_size: int | None = None,
     target_fdr: float = 0.2,
@@ -85,6 +89,15 @@ def discover_motifs(
     output : {"logit", "probability"}, default="logit"
         Explain the logit (whose gradients do not vanish on confident
         predictions) or the probability.
+    attribution : {"gradient", "deeplift_shap", "ism"}, default="gradient"
+        The hypothetical contributions clustered: the mean-centred gradient
+        (see Notes); DeepLIFT against 20 dinucleotide shuffles of each
+        sequence (:func:`dnacnn.interpret.saliency` with
+        ``method="deeplift_shap", hypothetical=True``, shuffles seeded with
+        0); or in-silico mutagenesis, each base's effect minus the mean
+        effect of the four bases at its position
+        (:func:`dnacnn.interpret.in_silico_mutagenesis`; ``4 L`` forward
+        passes per sequence).
     window_size : int or None, default=None
         Width of the windows whose summed contribution TF-MoDISco tests to
         find seqlets (its ``sliding_window_size``).  None scales it to the
@@ -208,9 +221,15 @@ def discover_motifs(
         verbose=verbose,
     )
     batch_size = check_int(batch_size, "batch_size", low=1)
+    check_choice(attribution, "attribution", ATTRIBUTIONS)
     import_extra("modiscolite.tfmodisco", "modisco-lite")
     onehot, hypothetical, offsets = hypothetical_contributions(
-        estimator, X, target=target, output=output, batch_size=batch_size
+        estimator,
+        X,
+        target=target,
+        output=output,
+        batch_size=batch_size,
+        attribution=attribution,
     )
     return modisco_motifs(onehot, hypothetical, offsets, **params)
 
@@ -253,13 +272,16 @@ def check_modisco_params(
     }
 
 
-def hypothetical_contributions(estimator, X, *, target, output, batch_size):
+def hypothetical_contributions(
+    estimator, X, *, target, output, batch_size, attribution="gradient"
+):
     """TF-MoDISco's input for ``X``: (one-hot, hypothetical contributions, offsets).
 
     The one-hot array is what the network reads, float32 ``(n, L, 4)``; the
-    hypothetical contributions are its mean-centred gradients (zero where
-    the encoder padded); ``offsets`` (or None) place each sequence of ``X``
-    in the array, as :class:`dnacnn._fitted.Placement` does.
+    hypothetical contributions are ``attribution``'s (one of
+    :data:`ATTRIBUTIONS`; see :func:`discover_motifs`), zero where the
+    encoder padded; ``offsets`` (or None) place each sequence of ``X`` in the
+    array, as :class:`dnacnn._fitted.Placement` does.
     """
     resolved = resolve(estimator, X)
     network, onehot, placement = resolved.network, resolved.X, resolved.placement
@@ -269,13 +291,11 @@ def hypothetical_contributions(estimator, X, *, target, output, batch_size):
             f"A, C, G, T), but the network takes shape {onehot.shape[1:]}."
         )
     target_indices(network, onehot[:1], target)  # an unknown target fails here
-    hypothetical = interpret.saliency(
+    hypothetical = _hypothetical(
         network,
         onehot,
+        attribution,
         target=target,
-        method="gradient",
-        reduce=None,
-        center=True,
         output=output,
         batch_size=batch_size,
     )
@@ -353,6 +373,25 @@ def modisco_motifs(
             if motif is not None:
                 motifs.append(motif)
     return motifs
+
+
+def _hypothetical(network, onehot, attribution, **options) -> np.ndarray:
+    """Hypothetical contributions ``(n, L, 4)`` of the chosen attribution."""
+    if attribution == "ism":
+        effects = interpret.in_silico_mutagenesis(network, onehot, **options)
+        return effects - effects.mean(axis=-1, keepdims=True)
+    if attribution == "deeplift_shap":
+        return interpret.saliency(
+            network,
+            onehot,
+            method="deeplift_shap",
+            hypothetical=True,
+            random_state=0,
+            **options,
+        )
+    return interpret.saliency(
+        network, onehot, method="gradient", reduce=None, center=True, **options
+    )
 
 
 def scaled_sizes(length: int) -> dict:
