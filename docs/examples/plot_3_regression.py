@@ -33,7 +33,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, activity, random_state=0)
 
 model = TransformedTargetRegressor(
     regressor=make_pipeline(
-        DNAOneHotTransformer(), DNACNNRegressor(epochs=15, random_state=0)
+        DNAOneHotTransformer(), DNACNNRegressor(epochs=30, random_state=0)
     ),
     transformer=StandardScaler(),
 )

@@ -56,7 +56,7 @@ data = make_labelled_set(
     length=40,
     random_state=0,
 )
-print(data[["chrom", "start", "end", "label", "source"]].head())
+print(data.groupby(["chrom", "source"]).size().unstack())
 
 # %%
 # Train on two chromosomes, test on the third
