@@ -4,8 +4,8 @@ import os
 
 import dnacnn
 
-# TensorFlow's start-up lines (oneDNN, CUDA) would land in the build log and
-# in the examples' captured output; the tutorial scripts inherit this too.
+# Fewer TensorFlow C++ log lines in the build log (those printed before absl
+# reads the setting still show); the tutorials' subprocesses inherit both.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
