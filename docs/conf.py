@@ -1,6 +1,13 @@
 """Sphinx configuration for dnacnn."""
 
+import os
+
 import dnacnn
+
+# Fewer TensorFlow C++ log lines in the build log (those printed before absl
+# reads the setting still show); the tutorials' subprocesses inherit both.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 project = "dnacnn"
 author = "the dnacnn developers"
@@ -13,14 +20,44 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx.ext.viewcode",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 autodoc_typehints = "none"  # numpydoc docstrings already give the types
 numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
 intersphinx_mapping = {}  # no network at build time
-exclude_patterns = ["_build"]
-html_theme = "alabaster"
+exclude_patterns = ["_build", "examples"]  # examples/: sphinx-gallery's sources
+
+# scikit-learn's theme: the root toctree's entries are the top bar's sections.
+html_theme = "pydata_sphinx_theme"
+html_title = f"dnacnn {release}"
+html_theme_options = {
+    "logo": {"text": "dnacnn"},
+    "navbar_align": "left",
+    "header_links_before_dropdown": 7,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
+}
+html_sidebars = {"index": [], "getting_started": [], "contributing": []}
 html_static_path = []
+html_show_sourcelink = False
+
+# The examples gallery: docs/examples/plot_*.py, run at build (each trains a
+# small model in seconds) into docs/auto_examples/, figures included.
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",  # plot_1_... to plot_5_...
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "show_memory": False,
+    "capture_repr": (),  # only what an example prints
+    "matplotlib_animations": False,
+    "reset_modules": ("matplotlib",),
+}
 nitpicky = False
 
 
