@@ -50,7 +50,7 @@ _LAZY = {
     "ChromosomeSplit": "genome",
     "read_vcf": "genome",
     "score_variants": "genome",
-    "GenomeWarning": "genome",
+    "GenomeWarning": "exceptions",
     "predict_dask": "distributed",
 }
 
