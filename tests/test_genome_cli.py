@@ -22,7 +22,7 @@ def dnacnn(*args, cwd):
         (["s.txt", "l.txt", "--bed", "p.bed", "--genome", "g.fa"], "not both"),
         (["--bed", "p.bed"], "--bed needs --genome"),
         (["s.txt", "l.txt", "--genome", "g.fa"], "--genome goes with --bed"),
-        ([], "fit needs SEQUENCES and LABELS files, or --bed"),
+        ([], "fit needs SEQUENCES and LABELS files"),
         (["--bed", "missing.bed", "--genome", "g.fa"], "--bed file not found"),
         (["--bed", ".", "--genome", "g.fa"], "--bed . is a folder"),
         (["--bed", "p.bed", "--genome", "g.fa", "--task", "regression"], "--task"),
