@@ -54,7 +54,7 @@ _LAZY = {
     "score_variants": "genome",
     "write_bed": "genome",
     "write_bedgraph": "genome",
-    "GenomeWarning": "genome",
+    "GenomeWarning": "exceptions",
     "predict_dask": "distributed",
 }
 

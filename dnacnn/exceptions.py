@@ -5,6 +5,10 @@ class DNACNNWarning(UserWarning):
     """Base class of the warnings dnacnn emits; filter it to silence them all."""
 
 
+class GenomeWarning(DNACNNWarning):
+    """Something in the genome inputs was left out, rebuilt or not matched."""
+
+
 class ModelFileError(ValueError):
     """A model file that cannot be loaded: damaged, or not what ``save_model`` writes.
 

@@ -29,12 +29,9 @@ _LOGO_YLABELS = {
     "weight": "weight",
     "attribution": "attribution",
 }
-# Above this many bases the bases are no longer written under the bars of a
-# saliency map (they would overlap); positions are numbered instead.
 #: Longer saliency maps are summarised in at most ``_MAX_BINS`` bins.
 _MAX_BARS = 1000
 _MAX_BINS = 2000
-_MAX_BASE_LABELS = 200
 
 
 def _new_axes(figsize: tuple[float, float]) -> Axes:
@@ -282,14 +279,17 @@ def plot_saliency(
 
     Notes
     -----
-    Up to 200 bases, each bar is labelled by its base (with a smaller font
-    above 100). Longer sequences are labelled by position (0-based) instead,
-    since their bases could not be read.  Above 1,000 bases, bars could not
-    be told apart and a million of them take many minutes to draw: the
-    sequence is cut into at most 2,000 equal bins and the band between each
-    bin's smallest and largest score is drawn, with the base of the largest
-    ``|saliency|`` marked; the x-axis label gives the bin size and that
-    base's position.  This takes about a second whatever the length.
+    Positions (0-based) are marked every 10 bases (a round multiple of 10
+    on long sequences). Each bar is labelled by its base where the letters
+    fit (about 7 points of width per base: up to ~180 bases on the default
+    figure), with the positions then on the top axis; longer sequences are
+    labelled by position only, since their bases could not be read.  Above
+    1,000 bases, bars could not be told apart and a million of them take many
+    minutes to draw: the sequence is cut into at most 2,000 equal bins and
+    the band between each bin's smallest and largest score is drawn, with
+    the base of the largest ``|saliency|`` marked; the x-axis label gives
+    the bin size and that base's position.  This takes about a second
+    whatever the length.
 
     Examples
     --------
@@ -303,7 +303,6 @@ def plot_saliency(
     >>> plt.close("all")
     """
     from matplotlib.colors import to_rgba
-    from matplotlib.ticker import MaxNLocator
 
     if not isinstance(sequence, str):
         raise TypeError(
@@ -353,12 +352,17 @@ def plot_saliency(
         )
     ax.bar(positions, values, width=0.8, color=colors, zorder=2)
 
-    if length <= _MAX_BASE_LABELS:
-        fontsize = None if length <= 100 else max(5.0, 10.0 * 100 / length)
+    step = _position_step(length)
+    fontsize = _letter_size(ax, length)
+    if fontsize is not None:  # a letter under each bar, positions on top
         ax.set_xticks(positions, list(sequence), fontsize=fontsize)
         ax.set_xlabel("Bases")
-    else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        top = ax.secondary_xaxis("top")
+        top.set_xticks(np.arange(0, length, step))
+        top.tick_params(labelsize=8)
+        top.set_xlabel("Position (0-based)", fontsize=8)
+    else:  # letters would not be read: positions only
+        ax.set_xticks(np.arange(0, length, step))
         ax.set_xlabel("Bases (position, 0-based)")
     ax.set_xlim(-0.5 - 0.3, length - 0.5 + 0.3)
     if title is None:
@@ -368,6 +372,24 @@ def plot_saliency(
             title += f" (highlighted: bases {where}, 0-based)"
     ax.set_title(title)
     return ax
+
+
+def _position_step(length: int) -> int:
+    """Every 10 bases, or a round multiple of 10 that keeps ~20 ticks at most."""
+    for step in (10, 20, 50, 100, 200, 500, 1000):
+        if length / step <= 20:
+            return step
+    return 10 ** len(str(length // 20))
+
+
+def _letter_size(ax: Axes, length: int) -> float | None:
+    """The font size at which a base's letter fits under its bar, or None
+    where it would be smaller than 6 points (about 7 points of width each)."""
+    width = ax.get_position().width * ax.figure.get_figwidth() * 72  # points
+    per_base = width / length
+    if per_base < 7:
+        return None
+    return min(10.0, per_base * 0.9)
 
 
 def _summarise(ax: Axes, values: np.ndarray, spans, color, highlight_color) -> None:

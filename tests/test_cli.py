@@ -85,6 +85,10 @@ def test_demo_default_run_writes_the_report(tmp_path):
     assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
     assert "CGACCGAACTCC" in page and f"{accuracy:.3f}" in page
     assert "![saliency map](saliency.png)" in (demo / "report.md").read_text()
+    # classes as a biologist reads them, under one heading
+    assert re.search(r"^ +unbound +bound$", out, re.MULTILINE)
+    assert (demo / "report.md").read_text().count("## Confusion matrix") == 1
+    assert page.count("<h2>Confusion matrix</h2>") == 1
     # saliency in logit units, not a probability's vanishing gradient
     report = (demo / "report.md").read_text()
     largest = float(re.search(r"largest \|saliency\| is ([\d.e+-]+) logit", report)[1])
@@ -136,6 +140,16 @@ def test_demo_on_a_folder_and_on_the_primer_data(tmp_path, primer_dir, primer_ca
         (["fit", "seqs.txt", "nolabels.txt", "--out", "m.joblib"], "not found"),
         (["demo", "--data", "mismatch"], "3 sequences"),
         (["demo", "--data", "nofasta"], "no sequences.txt or FASTA"),
+        (["fit", "pos.fa", "--out", "m.dnacnn"], "or --background shuffle"),
+        (["fit", "pos.fa", "neg.fa", "--task", "regression", "--out", "m"], "--task"),
+        (["fit", "pos.fa", "--background", "gc", "--out", "m"], "needs --bed"),
+        (["fit", "pos.fa", "neg.fa", "--background", "shuffle", "--out", "m"], "both"),
+        (
+            ["fit", "pos.fa", "labels.txt", "--negatives", "neg.fa", "--out", "m"],
+            "both",
+        ),
+        (["fit", "pos.fa", "neg.fa", "--test-size", "1.5", "--out", "m"], "fraction"),
+        (["fit", "pos.fa", "neg.fa", "--cv", "1", "--out", "m"], "2 folds"),
     ],
 )
 def test_errors_are_one_line_without_traceback(tmp_path, args, message):
@@ -147,7 +161,10 @@ def test_errors_are_one_line_without_traceback(tmp_path, args, message):
     (tmp_path / "labels.txt").write_text("0\n1\n0\n")
     (tmp_path / "short_labels.txt").write_text("0\n1\n")
     (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00\x81ACGT\n")
+    (tmp_path / "pos.fa").write_text(">p0\nACGTAC\n>p1\nACGAAC\n")
+    (tmp_path / "neg.fa").write_text(">n0\nTTTTAC\n>n1\nTTGAAC\n")
     result = run(*args, cwd=tmp_path, check=False)
+    assert "Epoch" not in result.stdout  # refused before any training
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
@@ -180,7 +197,10 @@ def test_fit_predict_explain_round_trip(tmp_path):
         "0.01",
     ).stdout
     assert "Epoch 20/20" in out  # progress while fitting
-    assert "fitted on 300 sequences" in out and model.is_file()
+    # a fifth held out, stratified; its scores reported
+    assert "fitted on 240 sequences; held out 60 (stratified" in out
+    auroc = float(re.search(r"auROC ([\d.]+)", out)[1])
+    assert auroc > 0.9 and "MCC" in out and model.is_file()
 
     table = run("predict", model, fasta).stdout.splitlines()
     assert len(table) == 301  # nothing but the CSV on stdout
@@ -267,7 +287,7 @@ def test_help_imports_no_tensorflow_and_defaults_come_from_the_signatures():
 
 
 def test_labels_keep_their_spelling_unless_canonical_ints(tmp_path):
-    from dnacnn._io import parse_label, read_labels
+    from dnacnn.cli._io import parse_label, read_labels
 
     path = tmp_path / "labels.txt"
     path.write_text("01\n1\n01\n")
@@ -553,12 +573,13 @@ def test_sigterm_is_like_ctrl_c_one_line_exit_143_nothing_left(small_data, tmp_p
 def test_sigterm_while_writing_removes_the_part_file(tmp_path):
     """In-process: the signal arrives while a result is half written."""
     import dnacnn.cli as cli
+    from dnacnn.cli._io import atomic_path
 
     target = tmp_path / "table.tsv"
     target.write_text("yesterday's table")
 
     def command(args):
-        with cli.atomic_path(target) as temp:
+        with atomic_path(target) as temp:
             temp.write_text("half of it")
             os.kill(os.getpid(), signal.SIGTERM)
             raise AssertionError("SIGTERM did not stop the command")
@@ -643,14 +664,15 @@ def test_a_full_temporary_folder_while_unpacking_the_model_is_named(
     import errno
     import tempfile
 
-    import dnacnn._io as io
+    import dnacnn.persistence
+    from dnacnn.cli._io import load_model
 
-    def load_model(path):  # as an extraction into $TMPDIR fails under a limit
+    def failing(path):  # as an extraction into $TMPDIR fails under a limit
         raise OSError(errno.EFBIG, "File too large")
 
-    monkeypatch.setattr(io, "load_model", load_model)
+    monkeypatch.setattr(dnacnn.persistence, "load_model", failing)
     with pytest.raises(OSError) as error:
-        io.read_model(tmp_path / "model.dnacnn")
+        load_model(tmp_path / "model.dnacnn")
     message = str(error.value)
     assert "model.dnacnn" in message and repr(tempfile.gettempdir()) in message
     assert "larger than this system allows" in message and "TMPDIR" in message
@@ -739,3 +761,216 @@ def test_a_malformed_model_file_is_one_line_naming_it(kind, message, tmp_path):
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("dnacnn predict: error: 'm.dnacnn'"), last
     assert message in last, last
+
+
+# --------------------------------------------------------------------------
+# quiet by default; positives and negatives; held-out scores; the demo report
+# --------------------------------------------------------------------------
+#: TensorFlow's start-up lines: absl/glog C++ log lines and their preamble.
+TF_NOISE = re.compile(
+    r"^([IWE]\d{4} \d+:\d+:\d+\.\d+ +\d+ \S+:\d+\]|WARNING: All log messages"
+    r"|.*(oneDNN|cuInit|cuda drivers|rebuild TensorFlow))",
+    re.MULTILINE,
+)
+
+
+@pytest.mark.slow
+def test_commands_keep_tensorflow_quiet_unless_verbose(fitted_model):
+    seqs = fitted_model / "seqs.txt"
+    quiet = run("predict", "model.dnacnn", seqs, cwd=fitted_model)
+    assert TF_NOISE.search(quiet.stderr) is None, quiet.stderr
+    assert quiet.stderr == "" and len(quiet.stdout.splitlines()) == 151
+    # a one-line error still gets through the filter
+    refused = run(
+        "predict", "model.dnacnn", "missing.txt", cwd=fitted_model, check=False
+    )
+    assert refused.stderr.strip().splitlines() == [
+        "dnacnn predict: error: sequence file not found: missing.txt"
+    ]
+    # python -m dnacnn is the same command
+    module = subprocess.run(
+        [sys.executable, "-m", "dnacnn", "predict", "model.dnacnn", str(seqs)],
+        capture_output=True,
+        text=True,
+        cwd=fitted_model,
+        timeout=600,
+    )
+    assert module.returncode == 0 and module.stdout == quiet.stdout
+    assert TF_NOISE.search(module.stderr) is None, module.stderr
+    loud = run("predict", "model.dnacnn", seqs, "--verbose", cwd=fitted_model)
+    assert loud.stdout == quiet.stdout
+    assert TF_NOISE.search(loud.stderr), "TensorFlow printed nothing to hide"
+
+
+def _fasta(path, sequences, prefix):
+    path.write_text("".join(f">{prefix}{i}\n{s}\n" for i, s in enumerate(sequences)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_fasta(tmp_path_factory):
+    """positives.fa (the planted motif) and negatives.fa, 80 of each."""
+    folder = tmp_path_factory.mktemp("fasta")
+    X, y, _ = make_motif_dataset(160, 30, random_state=2)
+    _fasta(folder / "positives.fa", X[y == 1], "pos")
+    _fasta(folder / "negatives.fa", X[y == 0], "neg")
+    (folder / "negatives.txt").write_text("\n".join(X[y == 0]) + "\n")
+    return folder
+
+
+def _scores(out: str) -> dict:
+    return {k: float(v) for k, v in re.findall(r"(auROC|accuracy|MCC) ([\d.-]+)", out)}
+
+
+@pytest.mark.slow
+def test_fit_on_two_fasta_files_reports_held_out_scores(two_fasta):
+    n_pos = len(two_fasta.joinpath("positives.fa").read_text().split(">")) - 1
+    n_neg = len(two_fasta.joinpath("negatives.fa").read_text().split(">")) - 1
+    fast = ["--epochs", "15", "--kernel-size", "8", "--learning-rate", "0.01"]
+    out = run(
+        "fit",
+        "positives.fa",
+        "negatives.fa",
+        "--out",
+        "m.dnacnn",
+        *fast,
+        "--quiet",
+        cwd=two_fasta,
+    ).stdout
+    assert f"{n_pos} positives of positives.fa (label 1)" in out
+    assert f"{n_neg} negatives of negatives.fa (label 0)" in out
+    n = n_pos + n_neg
+    held = -(-n // 5)  # a fifth, rounded up as scikit-learn does
+    assert f"fitted on {n - held} sequences; held out {held} (stratified" in out
+    scores = _scores(out)
+    assert set(scores) == {"auROC", "accuracy", "MCC"} and scores["auROC"] > 0.8
+    # the negatives are class 0, the positives class 1
+    table = run("predict", "m.dnacnn", "positives.fa", cwd=two_fasta).stdout
+    predicted = [row.split(",")[1] for row in table.splitlines()[1:]]
+    assert set(predicted) <= {"0", "1"} and predicted.count("1") > 0.7 * n_pos
+    # the same data through --negatives (a plain file): the same model
+    again = run(
+        "fit",
+        "positives.fa",
+        "--negatives",
+        "negatives.txt",
+        "--out",
+        "n.dnacnn",
+        *fast,
+        "--quiet",
+        cwd=two_fasta,
+    ).stdout
+    assert _scores(again) == scores
+
+
+@pytest.mark.slow
+def test_fit_with_shuffled_background_and_cross_validation(two_fasta):
+    out = run(
+        "fit",
+        "positives.fa",
+        "--background",
+        "shuffle",
+        "--cv",
+        "3",
+        "--out",
+        "s.dnacnn",
+        "--epochs",
+        "3",
+        "--quiet",
+        cwd=two_fasta,
+    ).stdout
+    n_pos = len(two_fasta.joinpath("positives.fa").read_text().split(">")) - 1
+    assert f"{n_pos} dinucleotide shuffles of them as negatives (label 0)" in out
+    assert "3-fold cross-validation (stratified" in out
+    assert len(re.findall(r"^  fold \d: auROC", out, re.MULTILINE)) == 3
+    assert re.search(r"^  mean: +auROC [\d.]+ \(sd [\d.]+\)", out, re.MULTILINE)
+    assert f"final model fitted on all {2 * n_pos} sequences" in out
+    assert (two_fasta / "s.dnacnn").is_file()
+
+
+@pytest.mark.slow
+def test_fit_regression_reports_held_out_r2(tmp_path):
+    rng = np.random.default_rng(0)
+    X, y, _ = make_motif_dataset(100, 24, random_state=0)
+    (tmp_path / "s.txt").write_text("\n".join(X) + "\n")
+    (tmp_path / "v.txt").write_text(
+        "\n".join(f"{v + rng.normal(0, 0.1):.3f}" for v in y) + "\n"
+    )
+    out = run(
+        "fit",
+        "s.txt",
+        "v.txt",
+        "--task",
+        "regression",
+        "--out",
+        "r.dnacnn",
+        "--epochs",
+        "2",
+        "--quiet",
+        cwd=tmp_path,
+    ).stdout
+    assert "fitted on 80 sequences; held out 20 (--test-size 0.2" in out
+    assert re.search(r"R\^2 -?[\d.]+", out) and "auROC" not in out
+    out = run(
+        "fit",
+        "s.txt",
+        "v.txt",
+        "--task",
+        "regression",
+        "--out",
+        "r.dnacnn",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--test-size",
+        "0",
+        cwd=tmp_path,
+    ).stdout
+    assert "fitted on all 100 sequences (--test-size 0): training R^2" in out
+
+
+def test_demo_report_names_classes_and_heads_the_matrix_once(tmp_path):
+    from matplotlib.figure import Figure
+
+    from dnacnn.cli.demo import _summary, _write_reports, class_names
+
+    assert class_names([0, 1], 1) == ["unbound", "bound"]
+    assert class_names(["bound", "unbound"], "bound") == ["bound", "unbound"]
+    assert class_names(["ctrl", "TF"], "TF") == ["ctrl (unbound)", "TF (bound)"]
+    figures = {}
+    for title in ("training curves", "confusion matrix", "saliency map"):
+        path = tmp_path / f"{title.replace(' ', '_')}.png"
+        Figure().savefig(path)
+        figures[title] = path
+    result = {
+        "data": "simulated",
+        "n_train": 1500,
+        "n_test": 500,
+        "accuracy": 0.98,
+        "confusion_matrix": np.array([[251, 8], [2, 239]]),
+        "classes": [0, 1],
+        "names": ["unbound", "bound"],
+        "motif": "CGACCGAACTCC",
+        "planted": "CGACCGAACTCC",
+        "example": 3,
+        "span": (5, 17),
+        "span_note": "the planted motif",
+        "positive": 1,
+        "saliency_max": 0.5,
+        "seconds": 1.0,
+    }
+    _write_reports(tmp_path, result, figures, motif=None)
+    md = (tmp_path / "report.md").read_text()
+    page = (tmp_path / "report.html").read_text()
+    assert md.lower().count("confusion matrix") == 2  # the heading, the image's alt
+    assert md.count("## Confusion matrix") == 1
+    assert page.count("<h2>Confusion matrix</h2>") == 1
+    assert "| true \\ predicted | unbound | bound |" in md
+    assert "| bound | 2 | 239 |" in md
+    assert "<th>unbound</th>" in page and "<th>0</th>" not in page
+    summary = _summary(result, tmp_path)
+    assert "classes [0, 1]" not in summary
+    rows = summary.split("columns: predicted):\n")[1].splitlines()[:3]
+    assert rows[0].split() == ["unbound", "bound"]
+    assert rows[1].split() == ["unbound", "251", "8"]
+    assert rows[2].split() == ["bound", "2", "239"]

@@ -21,8 +21,8 @@ def dnacnn(*args, cwd):
     [
         (["s.txt", "l.txt", "--bed", "p.bed", "--genome", "g.fa"], "not both"),
         (["--bed", "p.bed"], "--bed needs --genome"),
-        (["s.txt", "l.txt", "--genome", "g.fa"], "--genome go with --bed"),
-        ([], "fit needs SEQUENCES and LABELS files, or --bed"),
+        (["s.txt", "l.txt", "--genome", "g.fa"], "--genome goes with --bed"),
+        ([], "fit needs SEQUENCES and LABELS files"),
         (["--bed", "missing.bed", "--genome", "g.fa"], "--bed file not found"),
         (["--bed", ".", "--genome", "g.fa"], "--bed . is a folder"),
         (["--bed", "p.bed", "--genome", "g.fa", "--task", "regression"], "--task"),
@@ -90,7 +90,9 @@ def test_fit_from_peaks_then_score_a_vcf(tmp_path):
         cwd=tmp_path,
     )
     assert fit.returncode == 0, fit.stderr
-    assert "fitted on 64 sequences" in fit.stdout
+    # 64 sequences: the peaks and as many shuffles; a fifth held out
+    assert "32 peaks of peaks.narrowPeak and 32 background" in fit.stdout
+    assert "fitted on 51 sequences; held out 13 (stratified" in fit.stdout
     ref = genome["chr1"][999]
     (tmp_path / "v.vcf").write_text(
         "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\n"

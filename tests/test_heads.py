@@ -468,7 +468,7 @@ def test_cli_fits_predicts_and_explains_several_columns(
 
 
 def test_cli_labels_table_errors(tmp_path):
-    from dnacnn._io import read_table
+    from dnacnn.cli._io import read_table
 
     path = tmp_path / "labels.tsv"
     path.write_text("a b\n1 0\n0 2\n")

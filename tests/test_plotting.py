@@ -412,3 +412,15 @@ def test_logo_errors():
             plot_logo(SimpleNamespace(pfm=np.full((3, 4), 0.25)), kind=kind)
     with pytest.raises(TypeError, match="pfm attribute"):
         plot_logo("CGACCGAACTCC")
+
+
+def test_saliency_marks_positions_every_10_bases_and_letters_only_when_they_fit():
+    ax = plot_saliency(np.ones(50), "ACGTA" * 10)
+    assert tick_texts(ax) == list("ACGTA" * 10)  # letters under the bars
+    (top,) = ax.child_axes
+    np.testing.assert_array_equal(top.get_xticks(), range(0, 50, 10))
+    assert "Position" in top.get_xlabel()
+    ax = plot_saliency(np.ones(200), "ACGT" * 50)  # letters would be unreadable
+    np.testing.assert_array_equal(ax.get_xticks(), range(0, 200, 10))
+    assert not ax.child_axes and "position" in ax.get_xlabel()
+    plt.close("all")

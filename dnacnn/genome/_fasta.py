@@ -24,7 +24,7 @@ import numpy as np
 
 from .._codes import COMPLEMENT
 from ..datasets import get_data_home
-from ..exceptions import DNACNNWarning
+from ..exceptions import GenomeWarning
 
 __all__ = ["FastaGenome", "GenomeWarning", "complement_table", "require_pyfaidx"]
 
@@ -53,10 +53,6 @@ def complement_table() -> np.ndarray:
         table[ord(base)] = ord(other)
         table[ord(base.lower())] = ord(other.lower())
     return table
-
-
-class GenomeWarning(DNACNNWarning):
-    """Something in the genome inputs was left out, rebuilt or not matched."""
 
 
 def _index_cache(index_dir) -> Path:

@@ -9,8 +9,25 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_path, atomic_write
-from ._io import matches, results_folder, save_figure, save_model_file
+from .. import _params
+from ._io import (
+    atomic_path,
+    atomic_write,
+    matches,
+    parse_label,
+    read_folder,
+    results_folder,
+    save_figure,
+    save_model_file,
+)
+from .explain import (
+    add_name_motifs_argument,
+    check_extra,
+    format_table,
+    named_motifs,
+)
+
+__all__ = ["DEMO_FILES", "TUTORIAL_MOTIF", "add_parser", "run", "run_demo"]
 
 TUTORIAL_MOTIF = "CGACCGAACTCC"
 
@@ -28,10 +45,85 @@ DEMO_FILES = matches(
 )
 
 
+def add_parser(sub, parents=()) -> None:
+    p = sub.add_parser(
+        "demo",
+        parents=list(parents),
+        help="the primer tutorial end to end: curate, train, evaluate, interpret",
+        description=(
+            "Run the tutorial's four steps with dnacnn: load or simulate the "
+            "data and split it 75/25 (random_state=42), train the default "
+            "CNN with a validation split, evaluate it, and interpret it "
+            "(saliency, discovered motif). Writes the model (model.dnacnn), the "
+            "figures, report.html and report.md to --out, which must be new or "
+            "empty unless --overwrite."
+        ),
+    )
+    p.add_argument(
+        "--data",
+        default="simulated",
+        help=(
+            "'simulated' (2,000 x 50 bp with CGACCGAACTCC planted, no network; "
+            "the default), 'primer' (the tutorial's data, downloaded once), or "
+            "a folder with sequences.txt (or a FASTA file) and labels.txt"
+        ),
+    )
+    p.add_argument(
+        "--out",
+        default="dnacnn-demo",
+        help="output folder (default: ./dnacnn-demo)",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=(
+            "use a folder that is not empty: replace the results of an earlier "
+            "'dnacnn demo' there; other files are kept"
+        ),
+    )
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=_params.defaults("classifier")["epochs"],
+        help="training epochs (default: %(default)s)",
+    )
+    p.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        help="seed of the simulation and the network (default: 0)",
+    )
+    p.add_argument(
+        "--positive",
+        type=parse_label,
+        default=None,
+        help=(
+            "label of the bound sequences, whose motif is sought (default: 1; "
+            "needed when a folder's labels are not 0/1)"
+        ),
+    )
+    p.add_argument("--quiet", action="store_true", help="print only the final summary")
+    add_name_motifs_argument(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> None:
+    check_extra(args.name_motifs)
+    run_demo(
+        data=args.data,
+        out=Path(args.out),
+        epochs=args.epochs,
+        random_state=args.random_state,
+        quiet=args.quiet,
+        positive=args.positive,
+        overwrite=args.overwrite,
+        name_motifs=args.name_motifs,
+    )
+
+
 def _load(data: str, random_state: int):
     """(sequences, labels, planted positions or None, planted motif, description)."""
-    from ._io import read_folder
-    from .datasets import fetch_primer, make_motif_dataset
+    from ..datasets import fetch_primer, make_motif_dataset
 
     if data == "simulated":
         X, y, positions = make_motif_dataset(
@@ -130,10 +222,10 @@ def _run(out, data, epochs, random_state, quiet, positive, name_motifs, started)
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
 
-    from .estimators import DNACNNClassifier
-    from .interpret import saliency
-    from .motifs import discover_motif, write_meme
-    from .preprocessing import DNAOneHotTransformer
+    from ..estimators import DNACNNClassifier
+    from ..interpret import saliency
+    from ..motifs import discover_motif, write_meme
+    from ..preprocessing import DNAOneHotTransformer
 
     # 1. Curate
     X, y, positions, planted, about = _load(data, random_state)
@@ -162,6 +254,7 @@ def _run(out, data, epochs, random_state, quiet, positive, name_motifs, started)
     accuracy = float((predicted == y[i_test]).mean())
     classes = model.classes_.tolist()
     matrix = confusion_matrix(y[i_test], predicted, labels=classes)
+    names = class_names(classes, positive)
     say(f"3. evaluate: test accuracy {accuracy:.3f}")
 
     # 4. Interpret
@@ -188,7 +281,7 @@ def _run(out, data, epochs, random_state, quiet, positive, name_motifs, started)
         + (f" (planted: {planted})" if planted else "")
     )
 
-    figures = _figures(out, model, matrix, classes, X[example], scores, span, motif)
+    figures = _figures(out, model, matrix, names, X[example], scores, span, motif)
     if name_motifs:
         figures.update(_named(model, X[train_pos], positive, out, motif, say))
     result = {
@@ -198,6 +291,7 @@ def _run(out, data, epochs, random_state, quiet, positive, name_motifs, started)
         "accuracy": accuracy,
         "confusion_matrix": matrix,
         "classes": classes,
+        "names": names,
         "motif": motif.consensus,
         "planted": planted,
         "example": int(example),
@@ -213,8 +307,6 @@ def _run(out, data, epochs, random_state, quiet, positive, name_motifs, started)
 
 def _named(model, X, positive, out, motif, say) -> dict:
     """Every motif, named against JASPAR (printed); their logo figures."""
-    from ._named import format_table, named_motifs
-
     rows, written = named_motifs(model, X, target=positive, out=out, fallback=motif)
     say(format_table(rows))
     return {
@@ -223,14 +315,25 @@ def _named(model, X, positive, out, motif, say) -> dict:
     }
 
 
-def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict:
+def class_names(classes, positive) -> list[str]:
+    """How the report shows each class: "bound" for ``positive``, "unbound"
+    for the other, after the label itself when it is not 0/1 or that word
+    (``"TF (bound)"``)."""
+    names = []
+    for c in classes:
+        word = "bound" if c == positive else "unbound"
+        names.append(word if str(c) in ("0", "1", word) else f"{c} ({word})")
+    return names
+
+
+def _figures(out, model, matrix, names, sequence, scores, span, motif) -> dict:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    from .plotting import plot_history, plot_logo, plot_saliency
+    from ..plotting import plot_history, plot_logo, plot_saliency
 
     paths = {}
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
@@ -239,10 +342,10 @@ def _figures(out, model, matrix, classes, sequence, scores, span, motif) -> dict
     paths["training curves"] = save_figure(fig, out / "training_curves.png")
 
     fig, ax = plt.subplots(figsize=(4.5, 4), layout="constrained")
-    ConfusionMatrixDisplay(matrix, display_labels=classes).plot(
+    ConfusionMatrixDisplay(matrix, display_labels=names).plot(
         ax=ax, cmap="Blues", colorbar=False
     )
-    ax.set_title("Confusion matrix (test set)")
+    ax.set_title(f"Test set ({int(matrix.sum())} sequences)")
     paths["confusion matrix"] = save_figure(fig, out / "confusion_matrix.png")
 
     ax = plot_saliency(
@@ -263,8 +366,8 @@ def _summary(r: dict, out: Path) -> str:
     lines = [
         "",
         f"test accuracy: {r['accuracy']:.3f} on {r['n_test']} sequences",
-        f"confusion matrix (rows: true, columns: predicted; classes {r['classes']}):",
-        *(f"  {row}" for row in r["confusion_matrix"].tolist()),
+        "confusion matrix (rows: true, columns: predicted):",
+        *_text_matrix(r["names"], r["confusion_matrix"]),
         f"discovered motif: {r['motif']}",
     ]
     if r["planted"]:
@@ -274,6 +377,21 @@ def _summary(r: dict, out: Path) -> str:
         f"report: {out / 'report.html'} (and report.md), in {r['seconds']:.0f} s"
     )
     return "\n".join(lines)
+
+
+def _text_matrix(names: list[str], matrix) -> list[str]:
+    """The matrix as aligned text rows, each class named."""
+    width = max(len(n) for n in names)
+    cells = [max(len(n), *(len(str(v)) for v in matrix.ravel())) for n in names]
+    head = " " * (width + 2) + "  ".join(
+        n.rjust(c) for n, c in zip(names, cells, strict=True)
+    )
+    rows = [
+        f"  {name.ljust(width)}"
+        + "".join(f"  {v:>{c}}" for v, c in zip(row, cells, strict=True))
+        for name, row in zip(names, matrix.tolist(), strict=True)
+    ]
+    return [head, *rows]
 
 
 def _write_reports(out: Path, r: dict, figures: dict, motif) -> None:
@@ -295,18 +413,23 @@ def _write_reports(out: Path, r: dict, figures: dict, motif) -> None:
         f"| discovered motif | `{r['motif']}` |",
         f"| planted motif | {planted} |",
         "",
-        "Confusion matrix (rows: true class, columns: predicted):",
+    ]
+    table = [
+        "Test set; rows: true class, columns: predicted.",
         "",
-        "| true \\ predicted | " + " | ".join(map(str, r["classes"])) + " |",
-        "|---|" + "---|" * len(r["classes"]),
+        "| true \\ predicted | " + " | ".join(r["names"]) + " |",
+        "|---|" + "---|" * len(r["names"]),
         *(
             f"| {c} | " + " | ".join(map(str, row)) + " |"
-            for c, row in zip(r["classes"], matrix.tolist(), strict=True)
+            for c, row in zip(r["names"], matrix.tolist(), strict=True)
         ),
         "",
     ]
     for title, path in figures.items():
-        md += [f"## {title.capitalize()}", "", f"![{title}]({path.name})", ""]
+        md += [f"## {title.capitalize()}", ""]
+        if title == "confusion matrix":  # one heading: the table, then the figure
+            md += table
+        md += [f"![{title}]({path.name})", ""]
     md += [
         f"The saliency map is sequence {r['example']} of the data set; the "
         f"highlighted bases are {r['span_note']}, positions "
@@ -323,14 +446,21 @@ def _write_reports(out: Path, r: dict, figures: dict, motif) -> None:
         return f'<img src="data:image/png;base64,{data}" alt="{path.stem}">'
 
     rows = "".join(
-        f"<tr><th>{html.escape(str(c))}</th>"
+        f"<tr><th>{html.escape(c)}</th>"
         + "".join(f"<td>{v}</td>" for v in row)
         + "</tr>"
-        for c, row in zip(r["classes"], matrix.tolist(), strict=True)
+        for c, row in zip(r["names"], matrix.tolist(), strict=True)
     )
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in r["classes"])
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in r["names"])
+    table = (
+        "<p>Test set; rows: true class, columns: predicted.</p>"
+        f"<table><tr><th>true \\ predicted</th>{head}</tr>{rows}</table>"
+    )
     sections = "".join(
-        f"<h2>{html.escape(t.capitalize())}</h2>{image(p)}" for t, p in figures.items()
+        f"<h2>{html.escape(t.capitalize())}</h2>"
+        + (table if t == "confusion matrix" else "")
+        + image(p)
+        for t, p in figures.items()
     )
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>dnacnn demo report</title>
@@ -343,8 +473,6 @@ img{{max-width:100%}}code{{background:#eee}}</style></head><body>
 <table><tr><th>test accuracy</th><td>{r["accuracy"]:.3f}</td></tr>
 <tr><th>discovered motif</th><td><code>{r["motif"]}</code></td></tr>
 <tr><th>planted motif</th><td>{html.escape(planted)}</td></tr></table>
-<h2>Confusion matrix</h2><p>Rows: true class; columns: predicted.</p>
-<table><tr><th>true \\ predicted</th>{head}</tr>{rows}</table>
 {sections}
 <p>The saliency map is sequence {r["example"]} of the data set; the highlighted
 bases are {html.escape(r["span_note"])}, positions {r["span"][0]}-{r["span"][1] - 1}

@@ -1,10 +1,11 @@
-"""The command line's files: labels, labelled folders, models, output folders.
+"""The files every command shares: sequences, labels, models, output folders.
 
 Errors are ``FileNotFoundError``, ``OSError`` or ``ValueError`` whose message
 names the file; the command line prints them as one line.  Every file is
-written atomically (:mod:`dnacnn._files`), and the results of a command that
-writes a folder replace the earlier ones as a set (:func:`results_folder`):
-an error or Ctrl-C leaves what was there before.
+written atomically (:mod:`dnacnn._files`, whose writers and checks the
+commands take from here), and the results of a command that writes a folder
+replace the earlier ones as a set (:func:`results_folder`): an error or
+Ctrl-C leaves what was there before.
 """
 
 from __future__ import annotations
@@ -17,10 +18,51 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ._files import atomic_path, check_not_input, check_writable, reason
+from .._files import (
+    atomic_path,
+    atomic_write,
+    check_not_input,
+    check_writable,
+    error_message,
+    reason,
+)
+
+__all__ = [
+    "JOBLIB_SUFFIXES",
+    "SECURITY",
+    "atomic_path",
+    "atomic_write",
+    "check_not_input",
+    "check_writable",
+    "error_message",
+    "is_fasta",
+    "load_model",
+    "make_folder",
+    "matches",
+    "model_path",
+    "parse_label",
+    "prediction_table",
+    "read_folder",
+    "read_labeled",
+    "read_labels",
+    "read_sequences",
+    "read_table",
+    "results_folder",
+    "save_figure",
+    "save_model_file",
+]
 
 #: ``--out`` suffixes that ask for a joblib (pickle) file rather than the safe one.
 JOBLIB_SUFFIXES = (".joblib", ".pkl", ".pickle")
+
+#: What the help of every command that reads a model says about the formats.
+SECURITY = (
+    "A model named .joblib, .pkl or .pickle is read with joblib (pickle), "
+    "which runs any code the file holds: only load those you trust. Any other "
+    "name is read as the safe format that 'dnacnn fit' and 'dnacnn demo' "
+    "write (.dnacnn), which holds data only and loads without running code; "
+    "a pickle under such a name is refused."
+)
 
 
 def parse_label(text: str):
@@ -142,12 +184,29 @@ def prediction_table(model, sequences, ids, *, proba: bool):
 
 def read_sequences(path: str | Path):
     """Sequences and their ids (None for plain text) from a file."""
-    from .datasets import load_sequences
+    from ..datasets import load_sequences
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"sequence file not found: {path}")
     return load_sequences(path, return_ids=True)
+
+
+def is_fasta(path: str | Path) -> bool:
+    """Whether ``path`` is a FASTA file (gzipped or not): its first non-blank
+    character is ``>``.  A labels file never starts so; a missing or
+    unreadable file is not FASTA (its reader then says why)."""
+    import gzip
+
+    try:
+        with open(path, "rb") as file:
+            start = file.read(2)
+        opener = gzip.open if start == b"\x1f\x8b" else open
+        with opener(path, "rb") as file:
+            head = file.read(1 << 16)
+    except (OSError, EOFError):
+        return False
+    return head.lstrip()[:1] == b">"
 
 
 def read_labeled(sequences_path, labels_path, task: str = "classification"):
@@ -185,18 +244,21 @@ def read_folder(folder: str | Path):
 def load_model(path: str | Path):
     """A model saved by ``dnacnn fit`` or ``dnacnn demo``, set to predict quietly.
 
-    The name says the format: a ``.joblib``, ``.pkl`` or ``.pickle`` name
-    (:data:`JOBLIB_SUFFIXES`) asks for ``joblib.load``, which runs whatever
-    code a crafted file holds; any other file is read with
-    :func:`dnacnn.load_model`, which runs none, and a pickle under another
-    name is refused, never unpickled.  A dnacnn file under a joblib name is
-    still read as one.
+    The command line's one reader of models.  The name says the format: a
+    ``.joblib``, ``.pkl`` or ``.pickle`` name (:data:`JOBLIB_SUFFIXES`) asks
+    for ``joblib.load``, which runs whatever code a crafted file holds; any
+    other file is read with :func:`dnacnn.load_model`, which runs none, and a
+    pickle under another name is refused, never unpickled.  A dnacnn file
+    under a joblib name is still read as one.  Loading unpacks the network
+    into the temporary folder: a full disk or a file-size limit there is
+    named, with the folder, rather than read as "the disk is full".
     """
-    from .persistence import is_safe_model_file
-    from .persistence import load_model as load_safe
+    from .. import persistence
 
     path = Path(path)
-    if path.suffix.lower() in JOBLIB_SUFFIXES and not is_safe_model_file(path):
+    if path.suffix.lower() in JOBLIB_SUFFIXES and not persistence.is_safe_model_file(
+        path
+    ):
         if not path.is_file():
             raise FileNotFoundError(f"model file not found: {path}")
         import joblib
@@ -209,7 +271,16 @@ def load_model(path: str | Path):
                 f"with joblib): {exc}"
             ) from exc
     else:
-        model = load_safe(path)
+        try:
+            model = persistence.load_model(path)
+        except OSError as exc:
+            if exc.strerror is None or exc.filename is not None:
+                raise
+            raise OSError(
+                f"cannot read the model {str(path)!r}: {reason(exc)} while "
+                f"unpacking it into the temporary folder {tempfile.gettempdir()!r}; "
+                "free space there, or set TMPDIR to a folder with room."
+            ) from exc
     from sklearn.base import is_regressor
 
     if not hasattr(model, "predict") or not (
@@ -217,25 +288,6 @@ def load_model(path: str | Path):
     ):
         raise ValueError(f"{path} does not hold a fitted classifier or regressor")
     return quiet(model)
-
-
-def read_model(path: str | Path):
-    """:func:`load_model`, with an error that names no file said in full.
-
-    Loading unpacks the network into the temporary folder; a full disk or a
-    file-size limit there would otherwise read "the disk is full" without
-    saying which disk.
-    """
-    try:
-        return load_model(path)
-    except OSError as exc:
-        if exc.strerror is None or exc.filename is not None:
-            raise
-        raise OSError(
-            f"cannot read the model {str(path)!r}: {reason(exc)} while unpacking "
-            f"it into the temporary folder {tempfile.gettempdir()!r}; free space "
-            "there, or set TMPDIR to a folder with room."
-        ) from exc
 
 
 def model_path(path: str | Path) -> Path:
@@ -255,7 +307,7 @@ def save_model_file(model, path: Path) -> str:
         with atomic_path(path) as temp:
             joblib.dump(model, temp)
         return "joblib"
-    from .persistence import save_model
+    from ..persistence import save_model
 
     save_model(model, path)
     return "dnacnn"
@@ -296,7 +348,7 @@ def results_folder(
     A folder holding anything is refused unless ``overwrite``: then only the
     files ``owns`` recognises as the command's results are replaced, and the
     user's other files are kept; an earlier result that is one of ``inputs``
-    (see :func:`~dnacnn._files.check_not_input`) is refused.  The results
+    (see :func:`check_not_input`) is refused.  The results
     are written aside, in a hidden folder inside ``folder``; when the block
     ends they replace the earlier results as a set (renames, which need no
     disk space), and the earlier results this run did not write again are
