@@ -523,8 +523,8 @@ class DNACNNBase:
         batch_size = len(X) if batch_size == -1 else batch_size
         n_batches = -(-len(X) // batch_size)
         if n_batches <= EAGER_PREDICT_BATCHES and not (
-            options.get("callbacks") or options.get("steps")
-        ):
+            options.get("callbacks") or options.get("steps") or options.get("verbose")
+        ):  # (callbacks and progress bars: Keras' loop)
             return self._predict_eagerly(X, batch_size)
         # every batch of one shape: Keras traces its predict function once
         with Batches(X, None, None, batch_size, rng=None, pad=True) as batches:
