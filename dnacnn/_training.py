@@ -85,18 +85,48 @@ class Batches(keras.utils.PyDataset):
     ``rows`` (default: all) are indices into ``X``: a hold-out leaves ``X``
     as it is, and only one batch at a time is copied (and cast by Keras), so a
     uint8 one-hot array is never converted whole.  With ``y=None`` a batch is
-    ``X`` alone, for ``predict``.  ``augment="reverse_complement"`` adds each
-    batch's reverse complements.
+    ``X`` alone, for ``predict``; ``pad=True`` then fills the last batch up to
+    ``batch_size`` with zeros (drop those rows of the output), so that every
+    batch has one shape and Keras traces its predict function once per model,
+    not twice.  ``augment="reverse_complement"`` adds each batch's reverse
+    complements.
+
+    Keras reads a PyDataset through ``tf.data.Dataset.from_generator``, whose
+    generator TensorFlow keeps for the life of the process (the ``py_func``
+    it runs is registered on the eager context's global graph): use it as a
+    context manager, or call :meth:`release`, so that it drops its arrays
+    when the fit or predict ends.
     """
 
     def __init__(
-        self, X, y, sample_weight, batch_size, *, rng, augment=None, rows=None
+        self,
+        X,
+        y,
+        sample_weight,
+        batch_size,
+        *,
+        rng,
+        augment=None,
+        rows=None,
+        pad=False,
     ):
         super().__init__()  # one worker, no multiprocessing: batches in order
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size, self.rng, self.augment = batch_size, rng, augment
         self.rows = np.arange(len(X)) if rows is None else np.asarray(rows)
         self.order = self.rows
+        self.pad = pad
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.release()
+
+    def release(self):
+        """Drop the references to ``X``, ``y`` and ``sample_weight`` (and rows)."""
+        self.X = self.y = self.sample_weight = None
+        self.rows = self.order = np.empty(0, dtype=np.intp)
 
     def __len__(self):
         return math.ceil(len(self.rows) / self.batch_size)
@@ -106,7 +136,11 @@ class Batches(keras.utils.PyDataset):
             self.order = self.rng.permutation(self.rows)
         rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
         if self.y is None:
-            return self.X[rows]
+            x = self.X[rows]
+            if self.pad and len(x) < self.batch_size:
+                fill = np.zeros((self.batch_size - len(x),) + x.shape[1:], x.dtype)
+                x = np.concatenate([x, fill])
+            return x
         batch = (self.X[rows], self.y[rows])
         if self.sample_weight is not None:
             batch += (self.sample_weight[rows],)

@@ -44,6 +44,12 @@ class _PackedNetwork:
 #: ``early_stopping="auto"`` stops early from this many training sequences.
 EARLY_STOPPING_AUTO = 10_000
 
+#: ``predict`` on at most this many batches calls the network eagerly (no
+#: ``tf.function`` traced for it); on more, Keras' predict function, traced
+#: once per network, is called at least 4 times: TensorFlow warns when 5 of
+#: its last 10 calls trace.
+EAGER_PREDICT_BATCHES = 3
+
 
 class DNACNNBase:
     """Mixin of the DNACNN estimators: put it before the scikeras wrapper.
@@ -341,11 +347,12 @@ class DNACNNBase:
         self.do_early_stopping_ = self._early_stopping(len(X))
         fraction = self._validation_fraction(self.do_early_stopping_)
         rows = None  # all of X; a hold-out picks rows of X, never copies it
+        held_out = None
         if fraction and validation_data is None:
             rows, held = holdout(
                 len(X), fraction, stratify=y if self._stratify() else None, seed=seed
             )
-            validation_data = Batches(
+            validation_data = held_out = Batches(
                 X, y, sample_weight, int(batch_size), rng=None, rows=held
             )
         # a warm-started fit continues from the optimizer's step: new orders
@@ -389,6 +396,12 @@ class DNACNNBase:
                 )
         finally:
             self._fit_callbacks = callbacks
+            # TensorFlow keeps each from_generator's generator (our Batches)
+            # for the life of the process: without this, every fit would
+            # keep its X (measured: fit then predict held both arrays)
+            for used in (batches, held_out):
+                if used is not None:
+                    used.release()
         if diverged.found is not None:
             self._raise_diverged(*diverged.found)
 
@@ -411,10 +424,30 @@ class DNACNNBase:
         options = {k: v for k, v in options.items() if not k.startswith("callbacks")}
         options.update(callbacks=self._predict_callbacks, **kwargs)
         batch_size = int(options.pop("batch_size", None) or 32)
-        batches = Batches(
-            X, None, None, len(X) if batch_size == -1 else batch_size, rng=None
-        )
-        return self.model_.predict(batches, **options)
+        batch_size = len(X) if batch_size == -1 else batch_size
+        n_batches = -(-len(X) // batch_size)
+        if n_batches <= EAGER_PREDICT_BATCHES and not (
+            options.get("callbacks") or options.get("steps") or options.get("verbose")
+        ):  # (callbacks and progress bars: Keras' loop)
+            return self._predict_eagerly(X, batch_size)
+        # every batch of one shape: Keras traces its predict function once
+        with Batches(X, None, None, batch_size, rng=None, pad=True) as batches:
+            return _cut(self.model_.predict(batches, **options), len(X))
+
+    def _predict_eagerly(self, X, batch_size):
+        """The network on ``X`` batch by batch, without Keras' predict function.
+
+        Keras' ``predict`` traces a ``tf.function`` for every new network; a
+        grid search makes a network per fit and scores it on a few batches,
+        so TensorFlow traced at nearly every call and warned about
+        retracing.  Called eagerly the network runs the same kernels (the
+        same values, tested) without a trace.
+        """
+        outputs = []
+        for start in range(0, len(X), batch_size):
+            batch = self.model_(X[start : start + batch_size], training=False)
+            outputs.append(keras.tree.map_structure(keras.ops.convert_to_numpy, batch))
+        return keras.tree.map_structure(lambda *parts: np.concatenate(parts), *outputs)
 
     def _stratify(self) -> bool:
         """Whether the validation hold-out keeps the proportions of ``y``."""
@@ -493,6 +526,11 @@ class DNACNNBase:
             steps=steps,
             batch_size=batch_size,
         )
+
+
+def _cut(outputs, n):
+    """The first ``n`` rows of each of Keras' outputs (padding dropped)."""
+    return keras.tree.map_structure(lambda out: out[:n], outputs)
 
 
 def _is_instance(optimizer) -> bool:
