@@ -50,7 +50,7 @@ def run_search(setting: str, repeats: int, epochs: int) -> dict:
 
     from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 
-    X, y, _ = make_motif_dataset(n_samples=2000, length=50, random_state=0)
+    X, y = make_motif_dataset(n_samples=2000, length=50, random_state=0)
     model = make_pipeline(
         DNAOneHotTransformer(),
         # the training of the measurements in the docs (the defaults then)

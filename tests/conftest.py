@@ -92,5 +92,5 @@ def planted():
     """300 sequences of 30 bp, the motif planted in half: ``(strings, labels)``."""
     from dnacnn import make_motif_dataset
 
-    X, y, _ = make_motif_dataset(n_samples=300, length=30, random_state=0)
+    X, y = make_motif_dataset(n_samples=300, length=30, random_state=0)
     return X, y

@@ -21,7 +21,7 @@ FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, batch_size
 
 @pytest.fixture(scope="module")
 def motif_data():
-    X, y, _ = make_motif_dataset(n_samples=300, length=30, random_state=0)
+    X, y = make_motif_dataset(n_samples=300, length=30, random_state=0)
     return DNAOneHotTransformer().fit_transform(X), y
 
 
@@ -48,8 +48,8 @@ def test_fit_predict_proba_and_score(fitted, motif_data):
 
 
 def test_string_labels_and_multiclass():
-    X_a, y_a, _ = make_motif_dataset(200, 30, "CGACCGAACTCC", random_state=1)
-    X_b, y_b, _ = make_motif_dataset(200, 30, "TTTAGGCATGCA", random_state=2)
+    X_a, y_a = make_motif_dataset(200, 30, "CGACCGAACTCC", random_state=1)
+    X_b, y_b = make_motif_dataset(200, 30, "TTTAGGCATGCA", random_state=2)
     X = np.concatenate([X_a, X_b[y_b == 1]])
     labels = np.array(["none", "motif-a", "motif-b"], dtype=object)
     y = np.concatenate([np.where(y_a == 1, "motif-a", "none"), ["motif-b"] * 100])
@@ -252,7 +252,7 @@ def test_a_hold_out_that_cannot_be_stratified_says_so(y):
 def test_fit_warns_when_validation_split_cannot_stratify():
     from dnacnn.exceptions import DNACNNWarning
 
-    X, y, _ = make_motif_dataset(n_samples=20, length=24, random_state=0)
+    X, y = make_motif_dataset(n_samples=20, length=24, random_state=0)
     y = np.where(np.arange(20) == 3, 1, 0)
     with pytest.warns(DNACNNWarning, match="validation_split"):
         DNACNNClassifier(epochs=1, kernel_size=8, validation_split=0.2).fit(

@@ -49,7 +49,9 @@ MOTIF_A, MOTIF_B = "CGACCGAACTCC", "TTTAGGCATGCA"
 @pytest.fixture(scope="module")
 def strings():
     """Sequences with motif A (in half) and motif B (in another, random half)."""
-    X, has_a, starts = make_motif_dataset(300, 40, MOTIF_A, random_state=0)
+    X, has_a, starts = make_motif_dataset(
+        300, 40, MOTIF_A, return_positions=True, random_state=0
+    )
     rng = np.random.default_rng(1)
     has_b = rng.random(300) < 0.5
     X = np.array(X, dtype=object)
@@ -333,7 +335,7 @@ def test_both_strands_predict_a_sequence_and_its_reverse_complement_alike(
 
 
 def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
-    X, y, _, strand = make_motif_dataset(
+    X, y, strand = make_motif_dataset(
         400, 40, MOTIF_A, both_strands=True, return_strands=True, random_state=3
     )
     assert set(strand[y == 1]) == {-1, 1}  # sites on both strands

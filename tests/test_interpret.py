@@ -21,7 +21,9 @@ FAST = dict(filters=16, kernel_size=8, epochs=20, learning_rate=0.01, batch_size
 
 @pytest.fixture(scope="module")
 def data():
-    X, y, positions = make_motif_dataset(n_samples=300, length=30, random_state=0)
+    X, y, positions = make_motif_dataset(
+        n_samples=300, length=30, return_positions=True, random_state=0
+    )
     return X, y, positions
 
 

@@ -257,7 +257,7 @@ def test_demo_and_explain_name_motifs_only_when_asked(tmp_path):
     # 120 sequences give TF-MoDISco too few seqlets (it needs 100 of a sign):
     # explain names the one motif of discover_motif instead
     seqs = tmp_path / "seqs.txt"
-    X, _, _ = make_motif_dataset(120, 50, random_state=1)
+    X, _ = make_motif_dataset(120, 50, random_state=1)
     seqs.write_text("\n".join(X) + "\n")
     model = tmp_path / "d" / "model.dnacnn"
     plain = _dnacnn("explain", model, seqs, "--out", "e", cwd=tmp_path)

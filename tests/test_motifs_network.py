@@ -264,7 +264,7 @@ def planted_pwm():
 def test_discover_motif_recovers_a_planted_pwm(planted_pwm, both_strands):
     from dnacnn import DNACNNClassifier
 
-    X, y, _ = make_motif_dataset(
+    X, y = make_motif_dataset(
         2000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
     )
     model = make_pipeline(

@@ -22,7 +22,7 @@ from dnacnn import (
 
 @pytest.fixture(scope="module")
 def data():
-    X, y, _ = make_motif_dataset(n_samples=120, length=24, random_state=1)
+    X, y = make_motif_dataset(n_samples=120, length=24, random_state=1)
     return X, np.where(y == 1, "bound", "free")
 
 

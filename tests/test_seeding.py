@@ -18,7 +18,7 @@ FAST = dict(
 
 @pytest.fixture(scope="module")
 def motif_data():
-    X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
+    X, y = make_motif_dataset(n_samples=200, length=30, random_state=0)
     return DNAOneHotTransformer().fit_transform(X), y
 
 
@@ -108,7 +108,7 @@ def test_seeding_leaves_op_determinism_off_so_unseeded_fits_work(seeded, motif_d
 SCRIPT = """
 import hashlib, numpy as np
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
-X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
+X, y = make_motif_dataset(n_samples=200, length=30, random_state=0)
 X = DNAOneHotTransformer().fit_transform(X)
 clf = DNACNNClassifier(filters=8, kernel_size=8, epochs=3, dropout=0.2,
                        random_state=3).fit(X, y)
