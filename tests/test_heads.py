@@ -6,6 +6,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from fits import FAST
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.metrics import r2_score, roc_auc_score
@@ -31,18 +32,10 @@ from dnacnn.metrics import multilabel_scorer
 
 # The motifs of these data sit on the forward strand: the networks read that
 # strand only, except in the tests of strands="both" (the default).
-FAST = dict(
-    filters=16,
-    kernel_size=8,
-    epochs=15,
-    learning_rate=0.01,
-    batch_size=32,
-    strands="forward",
-    random_state=0,
-)
+FORWARD = {**FAST, "strands": "forward", "random_state": 0}
 # R² > 0.9 on the training set of a one-motif regression: 15 epochs are too
 # close to it (0.86-0.93 over seeds and activations)
-FAST_REGRESSION = {**FAST, "epochs": 30}
+FORWARD_REGRESSION = {**FORWARD, "epochs": 30}
 MOTIF_A, MOTIF_B = "CGACCGAACTCC", "TTTAGGCATGCA"
 
 
@@ -70,7 +63,7 @@ def activity(strings):
 @pytest.fixture(scope="module")
 def regressor(strings, activity):
     X, *_ = strings
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FAST_REGRESSION))
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FORWARD_REGRESSION))
     return model.fit(X, activity[:, 0])
 
 
@@ -78,7 +71,7 @@ def regressor(strings, activity):
 def multilabel(strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
-    return make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(**FAST)).fit(X, Y)
+    return make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(**FORWARD)).fit(X, Y)
 
 
 # ----------------------------------------------------------- one definition
@@ -117,7 +110,7 @@ def test_regressor_fits_predicts_in_the_shape_of_y_and_scores_r2(
 
 def test_regressor_with_several_targets(strings, activity):
     X, *_ = strings
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FAST))
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FORWARD))
     model.fit(X, activity)
     predicted = model.predict(X)
     assert predicted.shape == (300, 2) and model[-1].n_outputs_ == 2
@@ -140,7 +133,7 @@ def test_transformed_target_regressor_composes(strings, activity):
     y = 1000.0 + 500.0 * activity[:, 0]  # far from unit scale
     model = TransformedTargetRegressor(
         regressor=make_pipeline(
-            DNAOneHotTransformer(), DNACNNRegressor(**FAST_REGRESSION)
+            DNAOneHotTransformer(), DNACNNRegressor(**FORWARD_REGRESSION)
         ),
         transformer=StandardScaler(),
     ).fit(X, y)
@@ -156,15 +149,15 @@ def test_regressor_sample_weight_weighs_each_sequence(strings, activity):
     corrupted[::2] += 5.0  # every other target is wrong ...
     weights = np.tile([0.0, 1.0], len(y) // 2)  # ... and weighs nothing
     given = weights.copy()
-    weighted = DNACNNRegressor(**FAST_REGRESSION).fit(
+    weighted = DNACNNRegressor(**FORWARD_REGRESSION).fit(
         X, corrupted, sample_weight=weights
     )
     np.testing.assert_array_equal(weights, given)  # the caller's array, untouched
     # a weight of 0 leaves the sequence out: the fit on the right half alone
-    right_half = DNACNNRegressor(**FAST_REGRESSION).fit(X[1::2], y[1::2])
+    right_half = DNACNNRegressor(**FORWARD_REGRESSION).fit(X[1::2], y[1::2])
     np.testing.assert_allclose(weighted.predict(X), right_half.predict(X), atol=1e-5)
     assert weighted.score(X, y) > 0.7
-    plain = DNACNNRegressor(**FAST_REGRESSION).fit(X, corrupted)
+    plain = DNACNNRegressor(**FORWARD_REGRESSION).fit(X, corrupted)
     assert plain.score(X, y) < 0  # learned the wrong targets as well
 
 
@@ -172,7 +165,7 @@ def test_regressor_losses_and_bad_targets(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
     counts = np.random.default_rng(0).poisson(1 + 4 * has_a)
-    poisson = DNACNNRegressor(**FAST, loss="poisson").fit(X, counts)
+    poisson = DNACNNRegressor(**FORWARD, loss="poisson").fit(X, counts)
     assert poisson.model_.layers[-1].activation.__name__ == "exponential"
     assert (poisson.predict(X) > 0).all()
     assert poisson.predict(X)[has_a == 1].mean() > poisson.predict(X)[has_a == 0].mean()
@@ -242,7 +235,7 @@ def test_multilabel_grid_search_with_roc_auc_and_average_precision(strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "epochs": 8})
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FORWARD, "epochs": 8})
     )
     search = GridSearchCV(
         model,
@@ -261,7 +254,7 @@ def test_multilabel_scorer_skips_a_label_a_test_fold_lacks_instead_of_nan(string
     rare[:100:7] = 1  # positives only in the first of 3 unshuffled folds
     Y = np.column_stack([has_a, has_b, rare])
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "epochs": 8})
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FORWARD, "epochs": 8})
     )
     with pytest.warns(DNACNNWarning, match=r"roc_auc is undefined for label 2"):
         scores = cross_validate(
@@ -291,11 +284,11 @@ def test_multilabel_class_weight_and_sample_weight(strings):
     X, has_a, has_b, _ = strings
     X = DNAOneHotTransformer().fit_transform(X)
     Y = np.column_stack([has_a, has_b])
-    balanced = DNACNNClassifier(**FAST, class_weight="balanced").fit(X, Y)
+    balanced = DNACNNClassifier(**FORWARD, class_weight="balanced").fit(X, Y)
     assert balanced.predict_proba(X).shape == (300, 2)
     # per label dicts weigh the label's positives away: label 0 is never called
     away = [{0: 1.0, 1: 1e-6}, {0: 1.0, 1: 1e-6}]
-    clf = DNACNNClassifier(**FAST, class_weight=away).fit(X, Y)
+    clf = DNACNNClassifier(**FORWARD, class_weight=away).fit(X, Y)
     assert clf.predict(X).mean() < 0.1
     with pytest.raises(ValueError, match=r"class_weight\[1\]\[0\] == -1"):
         DNACNNClassifier(class_weight=[{0: 1}, {0: -1}]).fit(X, Y)
@@ -303,7 +296,9 @@ def test_multilabel_class_weight_and_sample_weight(strings):
 
 def test_single_label_behaviour_is_unchanged(strings):
     X, has_a, *_ = strings
-    clf = DNACNNClassifier(**FAST).fit(DNAOneHotTransformer().fit_transform(X), has_a)
+    clf = DNACNNClassifier(**FORWARD).fit(
+        DNAOneHotTransformer().fit_transform(X), has_a
+    )
     assert clf.target_type_ == "binary"
     assert clf.model_.layers[-1].activation.__name__ == "softmax"
     assert clf.model_.loss == "sparse_categorical_crossentropy"
@@ -320,16 +315,16 @@ def test_both_strands_predict_a_sequence_and_its_reverse_complement_alike(
     X, has_a, *_ = strings
     model = make_pipeline(
         DNAOneHotTransformer(),
-        head(**{**FAST, "epochs": 3, "strands": "both"}, strand_reduce=reduce),
+        head(**{**FORWARD, "epochs": 3, "strands": "both"}, strand_reduce=reduce),
     ).fit(X, has_a)
     flipped = reverse_complement(X)
     method = model.predict_proba if head is DNACNNClassifier else model.predict
     forward, reverse = method(X), method(flipped)
     np.testing.assert_allclose(forward, reverse, rtol=1e-5, atol=1e-6)
     # a forward-only network does not have this symmetry
-    single = make_pipeline(DNAOneHotTransformer(), head(**{**FAST, "epochs": 3})).fit(
-        X, has_a
-    )
+    single = make_pipeline(
+        DNAOneHotTransformer(), head(**{**FORWARD, "epochs": 3})
+    ).fit(X, has_a)
     method = single.predict_proba if head is DNACNNClassifier else single.predict
     assert not np.allclose(method(X), method(flipped), atol=1e-4)
 
@@ -340,7 +335,7 @@ def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
     )
     assert set(strand[y == 1]) == {-1, 1}  # sites on both strands
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "strands": "both"})
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FORWARD, "strands": "both"})
     ).fit(X, y)
     assert model.score(X, y) > 0.95
     scores = saliency(model, X[y == 1], clip=True)
@@ -355,7 +350,7 @@ def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
 def test_reverse_complement_augmentation_trains_on_both_orientations(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
-    clf = DNACNNClassifier(**FAST, augment="reverse_complement").fit(X, has_a)
+    clf = DNACNNClassifier(**FORWARD, augment="reverse_complement").fit(X, has_a)
     flipped = X[:, ::-1, ::-1]
     assert clf.score(X, has_a) > 0.95 and clf.score(flipped, has_a) > 0.95
     with pytest.raises(ValueError, match="augment='reverse_complement' needs"):
@@ -387,7 +382,7 @@ def test_sorted_labels_no_longer_break_early_stopping(strings):
     share = y.mean()
     for alias in ({"validation_split": 0.2}, {"validation_fraction": 0.2}):
         clf = DNACNNClassifier(
-            **FAST, **alias, metrics=["accuracy", positive_share]
+            **FORWARD, **alias, metrics=["accuracy", positive_share]
         ).fit(X, y)
         # Keras' last rows would be negatives only (a share of 0): the
         # stratified hold-out, and the rows left to train on, keep y's share
@@ -404,7 +399,7 @@ def test_seeded_fits_with_a_hold_out_and_two_heads_are_reproducible(strings):
     X = DNAOneHotTransformer().fit_transform(X)
     for head in (DNACNNClassifier, DNACNNRegressor):
         fits = [
-            head(**{**FAST, "epochs": 3}, dropout=0.2, validation_fraction=0.2)
+            head(**{**FORWARD, "epochs": 3}, dropout=0.2, validation_fraction=0.2)
             .fit(X, has_a)
             .predict(X)
             for _ in range(2)
