@@ -171,6 +171,7 @@ def planted_pipeline(planted, planted_classifier):
 TRAINING_DOCTESTS = {
     "dnacnn.estimators._classifier.DNACNNClassifier",
     "dnacnn.estimators._regressor.DNACNNRegressor",
+    "dnacnn.genome._variants.score_variants",
     "dnacnn.interpret.in_silico_mutagenesis",
     "dnacnn.interpret.saliency",
     "dnacnn.motifs._discover.discover_motif",

@@ -18,6 +18,7 @@ from dnacnn._training import holdout
 
 
 # ----------------------------------------------------------------- basics
+@pytest.mark.slow
 def test_fit_predict_proba_and_score(planted_classifier, planted_onehot):
     X, y = planted_onehot
     assert planted_classifier.classes_.tolist() == [0, 1]
@@ -36,6 +37,7 @@ def test_fit_predict_proba_and_score(planted_classifier, planted_onehot):
     assert len(planted_classifier.history_["loss"]) == FAST["epochs"]
 
 
+@pytest.mark.slow
 def test_string_labels_and_multiclass():
     X_a, y_a = make_motif_dataset(200, 30, "CGACCGAACTCC", random_state=1)
     X_b, y_b = make_motif_dataset(200, 30, "TTTAGGCATGCA", random_state=2)
@@ -52,6 +54,7 @@ def test_string_labels_and_multiclass():
     assert (predicted == y).mean() > 0.9
 
 
+@pytest.mark.slow
 def test_is_a_classifier_so_cv_is_stratified(planted_onehot):
     assert is_classifier(DNACNNClassifier())
     X, _ = planted_onehot
@@ -72,6 +75,7 @@ def test_not_fitted():
 
 
 # ------------------------------------------------------------- parameters
+@pytest.mark.slow
 def test_tutorial_network_is_reachable_by_parameters(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(
@@ -111,6 +115,7 @@ def test_tutorial_network_is_reachable_by_parameters(planted_onehot):
     assert not clf.do_early_stopping_
 
 
+@pytest.mark.slow
 def test_architecture_parameters_change_the_network(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(
@@ -135,6 +140,7 @@ def test_architecture_parameters_change_the_network(planted_onehot):
     assert clf.model_.layers[4].activation.__name__ == "tanh"
 
 
+@pytest.mark.slow
 def test_the_default_network_reads_both_strands_through_one_scan(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(filters=8, epochs=1).fit(X[:40], y[:40])
@@ -154,6 +160,7 @@ def test_the_default_network_reads_both_strands_through_one_scan(planted_onehot)
     assert len(layers["Conv1D"]._inbound_nodes) == 2
 
 
+@pytest.mark.slow
 def test_learning_rate_and_routed_optimizer_parameters(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(epochs=1, learning_rate=0.05).fit(X[:40], y[:40])
@@ -180,6 +187,7 @@ def early_stopped(planted_onehot):
     ).fit(X, y)
 
 
+@pytest.mark.slow
 def test_validation_split_and_early_stopping(early_stopped, planted_onehot):
     X, y = planted_onehot
     history = early_stopped.history_
@@ -194,14 +202,21 @@ def test_validation_split_and_early_stopping(early_stopped, planted_onehot):
     assert len(clf.history_["val_loss"]) == 2
 
 
+def test_early_stopping_auto_is_on_from_ten_thousand_sequences():
+    assert DNACNNClassifier().early_stopping == "auto"
+    # as documented: on from 10,000 training sequences, unless nothing is held out
+    assert not DNACNNClassifier()._early_stopping(9_999)
+    assert DNACNNClassifier()._early_stopping(10_000)
+    assert not DNACNNClassifier(validation_fraction=0.0)._early_stopping(10_000)
+
+
+@pytest.mark.slow
 def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
     planted_onehot, monkeypatch
 ):
     from dnacnn.estimators import _base
 
     X, y = planted_onehot
-    assert DNACNNClassifier().early_stopping == "auto"
-    assert _base.EARLY_STOPPING_AUTO == 10_000  # as documented
     params = dict(epochs=2, kernel_size=5, filters=4)
     small = DNACNNClassifier(**params).fit(X, y)  # fewer: all rows train
     assert not small.do_early_stopping_ and "val_loss" not in small.history_
@@ -215,6 +230,7 @@ def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
         DNACNNClassifier(early_stopping="yes").fit(X, y)
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_the_best_weights(early_stopped, planted_onehot):
     X, y = planted_onehot
     # the rows held out: drawn from random_state, stratified by class
@@ -249,6 +265,7 @@ def test_fit_warns_when_validation_split_cannot_stratify():
         )
 
 
+@pytest.mark.slow
 def test_sample_weight_and_class_weight_leave_inputs_alone(planted_onehot):
     X, y = planted_onehot
     weights = np.ones(len(y))
@@ -264,6 +281,7 @@ def test_sample_weight_and_class_weight_leave_inputs_alone(planted_onehot):
     assert (clf.fit(X, y).predict(X) == 0).mean() > 0.9
 
 
+@pytest.mark.slow
 def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(planted_onehot):
     X, y = planted_onehot
     # zero weight on every bound sequence: the model only learns "unbound"
@@ -282,6 +300,7 @@ def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(planted_onehot):
     assert len(clf.history_["loss"]) == 2
 
 
+@pytest.mark.slow
 def test_class_weight_is_applied_once(planted_onehot):
     X, y = planted_onehot
     weighted = DNACNNClassifier(**FAST, random_state=0, class_weight={0: 1, 1: 3})
@@ -293,6 +312,7 @@ def test_class_weight_is_applied_once(planted_onehot):
     )
 
 
+@pytest.mark.slow
 def test_verbose_shows_keras_progress(planted_onehot, capsys):
     X, y = planted_onehot
     DNACNNClassifier(epochs=2, verbose=1).fit(X[:40], y[:40])
@@ -306,6 +326,7 @@ def test_verbose_shows_keras_progress(planted_onehot, capsys):
     assert "Epoch 2/2" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_validation_runs_in_batches_of_batch_size(planted_onehot):
     import keras
 
@@ -326,6 +347,7 @@ def test_validation_runs_in_batches_of_batch_size(planted_onehot):
     assert CountValidationBatches.batches == 2  # 150 held out, batches of 100
 
 
+@pytest.mark.slow
 def test_partial_fit_with_classes_takes_a_one_class_batch(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(epochs=1).partial_fit(X[y == 0][:20], y[y == 0][:20], [0, 1])
@@ -410,6 +432,7 @@ def test_bad_targets_and_sample_weights_get_value_errors(planted_onehot):
         DNACNNClassifier(epochs=1).partial_fit(X[:20], y[:20], sample_weight=weights)
 
 
+@pytest.mark.slow
 def test_a_diverged_fit_raises_instead_of_predicting_class_0(planted_onehot):
     X, y = planted_onehot
     huge = X * np.float32(3e38)  # finite, but the convolutions overflow
@@ -423,6 +446,7 @@ def test_a_diverged_fit_raises_instead_of_predicting_class_0(planted_onehot):
         clf.predict(X)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_after_the_batch_and_raises(planted_onehot):
     import os
     import signal
@@ -456,6 +480,7 @@ def test_ctrl_c_stops_after_the_batch_and_raises(planted_onehot):
 
 
 # ------------------------------------------------------------------ input
+@pytest.mark.slow
 def test_input_dtypes_and_2d_input(planted_classifier, planted_onehot):
     X, y = planted_onehot
     reference = planted_classifier.predict_proba(X)
@@ -482,6 +507,7 @@ def test_input_dtypes_and_2d_input(planted_classifier, planted_onehot):
         DNACNNClassifier(kernel_size=3, epochs=1).fit(X[:, :, 0], y)
 
 
+@pytest.mark.slow
 def test_a_one_hot_array_on_disk_is_read_batch_by_batch(planted_onehot, tmp_path):
     X, y = planted_onehot
     np.save(tmp_path / "X.npy", X.astype(np.uint8))
@@ -496,6 +522,7 @@ def test_a_one_hot_array_on_disk_is_read_batch_by_batch(planted_onehot, tmp_path
     assert on_disk.dtype == np.uint8 and not on_disk.flags.writeable
 
 
+@pytest.mark.slow
 def test_wrong_shapes_and_strings_get_clear_errors(planted_classifier):
     with pytest.raises(ValueError, match=r"expecting 30 features.*length=30"):
         planted_classifier.predict(np.zeros((2, 40, 4), np.float32))
@@ -508,6 +535,7 @@ def test_wrong_shapes_and_strings_get_clear_errors(planted_classifier):
 
 
 # ------------------------------------------------- persistence, identity
+@pytest.mark.slow
 def test_clone_pickle_and_joblib_round_trips(
     planted_classifier, planted_onehot, tmp_path
 ):

@@ -89,11 +89,19 @@ def test_both_heads_share_one_definition_of_the_parameters():
         assert classifier[name].default == regressor[name].default, name
     assert DNACNNRegressor().get_params()["strands"] == "both"
     assert DNACNNRegressor().get_params()["strand_reduce"] == "mean"
-    assert "strands : {" in DNACNNRegressor.__doc__  # the shared docs, filled in
+    # the shared docs, filled in: every parameter of each head documented once
+    for head, signature in (
+        (DNACNNClassifier, classifier),
+        (DNACNNRegressor, regressor),
+    ):
+        assert "{parameters}" not in head.__doc__
+        for name in set(signature) - {"kwargs"}:
+            assert head.__doc__.count(f"\n    {name} : ") == 1, (head.__name__, name)
     assert is_regressor(DNACNNRegressor()) and is_classifier(DNACNNClassifier())
 
 
 # -------------------------------------------------------------- regression
+@pytest.mark.slow
 def test_regressor_fits_predicts_in_the_shape_of_y_and_scores_r2(
     regressor, strings, activity
 ):
@@ -108,6 +116,7 @@ def test_regressor_fits_predicts_in_the_shape_of_y_and_scores_r2(
     assert network.n_outputs_ == 1 and set(network.history_) == {"loss"}
 
 
+@pytest.mark.slow
 def test_regressor_with_several_targets(strings, activity):
     X, *_ = strings
     model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FORWARD))
@@ -128,6 +137,7 @@ def test_regressor_with_several_targets(strings, activity):
         saliency(model, X[:2], target=2)
 
 
+@pytest.mark.slow
 def test_transformed_target_regressor_composes(strings, activity):
     X, *_ = strings
     y = 1000.0 + 500.0 * activity[:, 0]  # far from unit scale
@@ -141,6 +151,7 @@ def test_transformed_target_regressor_composes(strings, activity):
     assert abs(model.predict(X).mean() - y.mean()) < 50
 
 
+@pytest.mark.slow
 def test_regressor_sample_weight_weighs_each_sequence(strings, activity):
     X, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -161,6 +172,7 @@ def test_regressor_sample_weight_weighs_each_sequence(strings, activity):
     assert plain.score(X, y) < 0  # learned the wrong targets as well
 
 
+@pytest.mark.slow
 def test_regressor_losses_and_bad_targets(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -181,6 +193,7 @@ def test_regressor_losses_and_bad_targets(strings):
         DNACNNRegressor(epochs=1).fit(X, None)
 
 
+@pytest.mark.slow
 def test_regressor_saliency_finds_the_motif_and_discovers_it(regressor, strings):
     X, has_a, _, starts = strings
     scores = saliency(regressor, X[has_a == 1], clip=True)
@@ -192,6 +205,7 @@ def test_regressor_saliency_finds_the_motif_and_discovers_it(regressor, strings)
     assert discover_motif(regressor, X).consensus == MOTIF_A
 
 
+@pytest.mark.slow
 def test_save_and_load_every_head(regressor, multilabel, strings, tmp_path):
     X, *_ = strings
     for name, model in {"regressor": regressor, "multilabel": multilabel}.items():
@@ -202,6 +216,7 @@ def test_save_and_load_every_head(regressor, multilabel, strings, tmp_path):
 
 
 # ------------------------------------------------------------- multi-label
+@pytest.mark.slow
 def test_multilabel_predicts_an_indicator_matrix(multilabel, strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
@@ -222,6 +237,7 @@ def test_multilabel_predicts_an_indicator_matrix(multilabel, strings):
     assert discover_motif(multilabel, X, target=1).consensus == MOTIF_B
 
 
+@pytest.mark.slow
 def test_multilabel_with_one_label_per_row_stays_multilabel(strings):
     X, has_a, *_ = strings
     Y = np.column_stack([has_a, 1 - has_a])  # each row one 1: still 2 labels
@@ -231,6 +247,7 @@ def test_multilabel_with_one_label_per_row_stays_multilabel(strings):
     assert clf.predict(DNAOneHotTransformer().fit_transform(X[:4])).shape == (4, 2)
 
 
+@pytest.mark.slow
 def test_multilabel_grid_search_with_roc_auc_and_average_precision(strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
@@ -248,6 +265,7 @@ def test_multilabel_grid_search_with_roc_auc_and_average_precision(strings):
     assert search.best_score_ > 0.9
 
 
+@pytest.mark.slow
 def test_multilabel_scorer_skips_a_label_a_test_fold_lacks_instead_of_nan(strings):
     X, has_a, has_b, _ = strings
     rare = np.zeros_like(has_a)
@@ -270,6 +288,7 @@ def test_multilabel_scorer_skips_a_label_a_test_fold_lacks_instead_of_nan(string
     assert ours[0] == pytest.approx(theirs[0])  # every label defined: the same
 
 
+@pytest.mark.slow
 def test_a_label_without_positives_warns(strings):
     X, has_a, *_ = strings
     Y = np.column_stack([has_a, np.zeros_like(has_a), np.ones_like(has_a)])
@@ -280,6 +299,7 @@ def test_a_label_without_positives_warns(strings):
             )
 
 
+@pytest.mark.slow
 def test_multilabel_class_weight_and_sample_weight(strings):
     X, has_a, has_b, _ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -294,6 +314,7 @@ def test_multilabel_class_weight_and_sample_weight(strings):
         DNACNNClassifier(class_weight=[{0: 1}, {0: -1}]).fit(X, Y)
 
 
+@pytest.mark.slow
 def test_single_label_behaviour_is_unchanged(strings):
     X, has_a, *_ = strings
     clf = DNACNNClassifier(**FORWARD).fit(
@@ -305,6 +326,7 @@ def test_single_label_behaviour_is_unchanged(strings):
 
 
 # ------------------------------------------------------------------ strands
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "head, reduce",
     [(DNACNNClassifier, "max"), (DNACNNRegressor, "mean"), (DNACNNClassifier, "mean")],
@@ -329,6 +351,7 @@ def test_both_strands_predict_a_sequence_and_its_reverse_complement_alike(
     assert not np.allclose(method(X), method(flipped), atol=1e-4)
 
 
+@pytest.mark.slow
 def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
     X, y, strand = make_motif_dataset(
         400, 40, MOTIF_A, both_strands=True, return_strands=True, random_state=3
@@ -347,6 +370,7 @@ def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
     assert set(np.unique(strands)) == {-1, 1}  # sites found on both strands
 
 
+@pytest.mark.slow
 def test_reverse_complement_augmentation_trains_on_both_orientations(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -374,6 +398,7 @@ def positive_share(y_true, y_pred):
     return keras.ops.reshape(keras.ops.cast(y_true, "float32"), (-1,))
 
 
+@pytest.mark.slow
 def test_sorted_labels_no_longer_break_early_stopping(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -394,6 +419,7 @@ def test_sorted_labels_no_longer_break_early_stopping(strings):
     assert clone_params["validation_fraction"] == 0.2
 
 
+@pytest.mark.slow
 def test_seeded_fits_with_a_hold_out_and_two_heads_are_reproducible(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -407,6 +433,7 @@ def test_seeded_fits_with_a_hold_out_and_two_heads_are_reproducible(strings):
         np.testing.assert_array_equal(*fits)
 
 
+@pytest.mark.slow
 def test_no_warning_for_ordinary_multilabel_data(strings):
     X, has_a, has_b, _ = strings
     with warnings.catch_warnings():

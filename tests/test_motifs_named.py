@@ -70,6 +70,7 @@ def small_model():
     return clf.fit(X, y), X
 
 
+@pytest.mark.slow
 def test_centred_gradients_sum_to_zero_and_shift_the_map(small_model):
     clf, X = small_model
     raw = saliency(clf, X, method="gradient", reduce=None)
@@ -83,6 +84,7 @@ def test_centred_gradients_sum_to_zero_and_shift_the_map(small_model):
     assert not np.allclose(corrected, plain)
 
 
+@pytest.mark.slow
 def test_center_must_be_a_bool(small_model):
     clf, X = small_model
     with pytest.raises(TypeError, match="center must be a bool, got str 'yes'"):

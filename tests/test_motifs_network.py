@@ -74,6 +74,7 @@ def reverse_complement_text(text):
     return text[::-1].translate(str.maketrans("ACGT", "TGCA"))
 
 
+@pytest.mark.slow
 def test_filter_motifs_of_a_two_strand_network_read_both_strands():
     from dnacnn import DNACNNClassifier
 
@@ -113,6 +114,7 @@ def test_filter_motifs_of_a_two_strand_network_read_both_strands():
         )
 
 
+@pytest.mark.slow
 def test_filter_motifs_collects_the_windows_above_threshold(
     tiny_classifier, monkeypatch
 ):
@@ -153,6 +155,7 @@ def test_filter_motifs_collects_the_windows_above_threshold(
         filter_motifs(tiny_classifier, X[:, :10])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strands", ["forward", "both"])
 def test_filter_motifs_of_a_pipeline_use_original_coordinates(strands):
     from dnacnn import DNACNNClassifier

@@ -11,6 +11,9 @@ from fits import FAST
 
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 
+# every test trains networks
+pytestmark = pytest.mark.slow
+
 # dropout and shuffling are on: every random draw of a fit is exercised
 SEEDED = {**FAST, "epochs": 8, "dropout": 0.2}
 
@@ -115,7 +118,6 @@ print(hashlib.sha256(clf.predict_proba(X).tobytes()).hexdigest())
 """
 
 
-@pytest.mark.slow
 def test_same_seed_bit_identical_across_processes():
     digests = {
         subprocess.run(
