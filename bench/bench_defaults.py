@@ -103,7 +103,7 @@ def primer_split():
 
 def load_pwm200():
     pwm = PWM / PWM.sum(axis=1, keepdims=True)
-    X, y, _ = make_motif_dataset(n_samples=2000, length=200, motif=pwm, random_state=0)
+    X, y = make_motif_dataset(n_samples=2000, length=200, motif=pwm, random_state=0)
     return split(X, y)
 
 

@@ -44,7 +44,7 @@ def main() -> None:
 
     from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 
-    X, y, _ = make_motif_dataset(n_samples=3000, length=50, random_state=0)
+    X, y = make_motif_dataset(n_samples=3000, length=50, random_state=0)
     X_train, y_train, X_test, y_test = X[:2000], y[:2000], X[2000:], y[2000:]
 
     def model(epochs):

@@ -98,7 +98,7 @@ def main():
     auc = roc_auc_score(Y[te], base.predict_proba(seqs[te]), average=None).round(3)
     print(f"multilabel  6-mer logistic ROC AUC {auc}")
 
-    X, yb, _ = make_motif_dataset(2000, 100, A, both_strands=True, random_state=0)
+    X, yb = make_motif_dataset(2000, 100, A, both_strands=True, random_state=0)
     X = np.asarray(X, dtype=object)
     tr, te = train_test_split(
         np.arange(len(X)), test_size=0.25, random_state=0, stratify=yb

@@ -195,7 +195,9 @@ def run_primer(sequences, target, seeds) -> list[dict]:
 
 def run_pwm(seeds) -> tuple[list[dict], np.ndarray]:
     pwm = planted_pwm()
-    X, y, positions = make_motif_dataset(2000, PWM_LENGTH, motif=pwm, random_state=0)
+    X, y, positions = make_motif_dataset(
+        2000, PWM_LENGTH, motif=pwm, return_positions=True, random_state=0
+    )
     X_train, X_test, y_train, y_test, pos_train, _ = split(X, y, positions)
     rows = []
     for seed in seeds:

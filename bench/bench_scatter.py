@@ -114,7 +114,7 @@ def main() -> None:
 
     from dnacnn import make_motif_dataset
 
-    X, y, _ = make_motif_dataset(n_samples=args.n, length=args.length, random_state=0)
+    X, y = make_motif_dataset(n_samples=args.n, length=args.length, random_state=0)
     X = np.asarray(X)
     data = len(pickle.dumps(X, protocol=5)) + len(pickle.dumps(y, protocol=5))
     print(

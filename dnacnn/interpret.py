@@ -189,7 +189,9 @@ def saliency(
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer, saliency
     >>> from dnacnn import make_motif_dataset
-    >>> X, y, positions = make_motif_dataset(200, 30, random_state=0)
+    >>> X, y, positions = make_motif_dataset(
+    ...     200, 30, return_positions=True, random_state=0
+    ... )
     >>> model = make_pipeline(
     ...     DNAOneHotTransformer(),
     ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),
@@ -338,7 +340,7 @@ def in_silico_mutagenesis(
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer
     >>> from dnacnn import in_silico_mutagenesis, make_motif_dataset
-    >>> X, y, positions = make_motif_dataset(200, 30, random_state=0)
+    >>> X, y = make_motif_dataset(200, 30, random_state=0)
     >>> model = make_pipeline(
     ...     DNAOneHotTransformer(),
     ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),

@@ -309,7 +309,7 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import (DNACNNClassifier, DNAOneHotTransformer,
     ...                     load_model, make_motif_dataset, save_model)
-    >>> X, y, _ = make_motif_dataset(n_samples=100, length=20, random_state=0)
+    >>> X, y = make_motif_dataset(n_samples=100, length=20, random_state=0)
     >>> model = make_pipeline(
     ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=2, random_state=0)
     ... ).fit(X, y)

@@ -34,7 +34,7 @@ if stand_in:
     import dnacnn
     from dnacnn.datasets import make_motif_dataset
 
-    simulated, bound, _ = make_motif_dataset(2000, 50, random_state=0)
+    simulated, bound = make_motif_dataset(2000, 50, random_state=0)
     last = np.flatnonzero(bound)[-1]  # the page's example, i = 1999, is bound
     simulated[[last, -1]], bound[[last, -1]] = simulated[[-1, last]], bound[[-1, last]]
     dnacnn.fetch_primer = lambda: Bunch(sequences=simulated, target=bound)

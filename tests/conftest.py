@@ -1,5 +1,33 @@
-"""Fixtures shared by the test modules.
+"""Fixtures shared by the test modules, and the fast lane.
 
+The fast lane
+-------------
+``slow`` marks every test that trains a Keras model (a ``fit`` of a DNACNN
+estimator or of a Keras network, directly, through a fixture, a pipeline, a
+search or ``dnacnn demo``/``dnacnn fit`` run as a command) or reads large
+data; ``pytest -m "not slow"`` leaves them out.  Two things keep the marks
+true:
+
+* a test not marked ``slow`` that calls ``keras.Model.fit`` in this process
+  fails, saying so (:func:`_refuse_training`): mark it, or let it read a
+  fitted fixture of a slow test's;
+* a doctest cannot carry a mark, so the doctests that train are listed in
+  ``TRAINING_DOCTESTS`` and marked here; an unlisted one that trains fails
+  the same way.
+
+A command run as a subprocess (``dnacnn fit``) trains out of the check's
+sight: its test is marked by hand.
+
+Shared data and models
+----------------------
+``planted`` (300 sequences of 30 bp, the primer motif in half), one-hot as
+``planted_onehot``, and ``planted_classifier``, a DNACNNClassifier trained
+once on them with ``FAST`` for the whole session (``planted_pipeline`` is the
+same network behind the one-hot encoder).  The fitted ones are shared: a test
+reads them and never refits or changes them (``clone`` them first).
+
+Primer data
+-----------
 Most tests run on data they generate.  The few that need the primer
 tutorial's exact files (``sequences.txt``, ``labels.txt``) read them from
 ``../shared/data/primer/`` beside the checkout (as CI has it) or from a cache
@@ -9,12 +37,15 @@ when neither holds the files.  Nothing downloads at test time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from fits import FAST
 
 # The repository is cloned next to ``shared/`` (here and in CI).
 SHARED_PRIMER_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "primer"
@@ -83,14 +114,111 @@ def primer_data(tmp_path_factory, primer_dir: Path):
     return fetch_primer(data_home=home, download_if_missing=False)
 
 
-#: Network and training parameters that learn the planted motif in seconds.
-FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, batch_size=32)
+# ------------------------------------------------------------ shared data
+@pytest.fixture(scope="session")
+def planted_sites():
+    """300 sequences of 30 bp, the motif planted in half, and where.
+
+    ``(strings, labels, positions)``; positions are -1 where no motif is.
+    """
+    from dnacnn import make_motif_dataset
+
+    return make_motif_dataset(
+        n_samples=300, length=30, return_positions=True, random_state=0
+    )
 
 
 @pytest.fixture(scope="session")
-def planted():
-    """300 sequences of 30 bp, the motif planted in half: ``(strings, labels)``."""
-    from dnacnn import make_motif_dataset
-
-    X, y, _ = make_motif_dataset(n_samples=300, length=30, random_state=0)
+def planted(planted_sites):
+    """The planted-motif data as ``(strings, labels)``."""
+    X, y, _ = planted_sites
     return X, y
+
+
+@pytest.fixture(scope="session")
+def planted_onehot(planted):
+    """The planted-motif data as ``(one-hot array of shape (300, 30, 4), labels)``."""
+    from dnacnn import DNAOneHotTransformer
+
+    X, y = planted
+    return DNAOneHotTransformer().fit_transform(X), y
+
+
+@pytest.fixture(scope="session")
+def planted_classifier(planted_onehot):
+    """``DNACNNClassifier(**FAST, random_state=0)`` fitted on ``planted_onehot``.
+
+    Shared by the whole session: read it, never refit or change it.
+    """
+    from dnacnn import DNACNNClassifier
+
+    return DNACNNClassifier(**FAST, random_state=0).fit(*planted_onehot)
+
+
+@pytest.fixture(scope="session")
+def planted_pipeline(planted, planted_classifier):
+    """``planted_classifier`` behind a one-hot encoder: a pipeline of strings."""
+    from sklearn.pipeline import make_pipeline
+
+    from dnacnn import DNAOneHotTransformer
+
+    X, _ = planted
+    return make_pipeline(DNAOneHotTransformer().fit(X), planted_classifier)
+
+
+# -------------------------------------------------------------- fast lane
+#: Doctests that train a network (a doctest cannot carry a mark).
+TRAINING_DOCTESTS = {
+    "dnacnn.estimators._classifier.DNACNNClassifier",
+    "dnacnn.estimators._regressor.DNACNNRegressor",
+    "dnacnn.genome._variants.score_variants",
+    "dnacnn.interpret.in_silico_mutagenesis",
+    "dnacnn.interpret.saliency",
+    "dnacnn.motifs._discover.discover_motif",
+    "dnacnn.motifs._discover.filter_motifs",
+    "dnacnn.motifs._modisco.discover_motifs",
+    "dnacnn.persistence.save_model",
+    "genome.rst",
+    "own_network.rst",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if isinstance(item, pytest.DoctestItem) and item.name in TRAINING_DOCTESTS:
+            item.add_marker(pytest.mark.slow)
+
+
+# Whether the test running now may train (it is marked slow).
+_may_train = [True]
+
+
+def _refuse_training() -> None:
+    """Make ``keras.Model.fit`` fail in a test that is not marked ``slow``."""
+    keras = sys.modules.get("keras")
+    if keras is None or getattr(keras.Model.fit, "_refuses_unmarked", False):
+        return
+    original = keras.Model.fit
+
+    @functools.wraps(original)
+    def fit(self, *args, **kwargs):
+        if not _may_train[0]:
+            pytest.fail(
+                "this test trains a Keras model (keras.Model.fit) but is not "
+                "marked slow: add @pytest.mark.slow (see tests/conftest.py)",
+                pytrace=False,
+            )
+        return original(self, *args, **kwargs)
+
+    fit._refuses_unmarked = True
+    keras.Model.fit = fit
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _refuse_training()  # once keras is imported (by a test module, mostly)
+    _may_train[0] = item.get_closest_marker("slow") is not None
+    try:
+        return (yield)
+    finally:
+        _may_train[0] = True

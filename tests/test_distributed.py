@@ -24,7 +24,7 @@ SCORES = ("split0_test_score", "split1_test_score", "mean_test_score")
 
 @pytest.fixture(scope="module")
 def data():
-    X, y, _ = make_motif_dataset(n_samples=120, length=20, random_state=0)
+    X, y = make_motif_dataset(n_samples=120, length=20, random_state=0)
     return X, y
 
 

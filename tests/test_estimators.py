@@ -1,14 +1,11 @@
 """DNACNNClassifier on its own: fit, predict, parameters, input, persistence."""
 
-import functools
-import inspect
 import pickle
-from unittest import mock
 
 import joblib
 import numpy as np
 import pytest
-from scikeras.wrappers import BaseWrapper, KerasClassifier
+from fits import FAST
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_validate
@@ -16,40 +13,34 @@ from sklearn.model_selection import cross_validate
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
 from dnacnn._training import holdout
 
-FAST = dict(filters=16, kernel_size=8, epochs=15, learning_rate=0.01, batch_size=32)
-
-
-@pytest.fixture(scope="module")
-def motif_data():
-    X, y, _ = make_motif_dataset(n_samples=300, length=30, random_state=0)
-    return DNAOneHotTransformer().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def fitted(motif_data):
-    X, y = motif_data
-    return DNACNNClassifier(**FAST, random_state=0).fit(X, y)
+# planted_onehot (300 x 30 bp, one-hot) and planted_classifier (fitted on it
+# with FAST) are conftest's, shared with other modules.
 
 
 # ----------------------------------------------------------------- basics
-def test_fit_predict_proba_and_score(fitted, motif_data):
-    X, y = motif_data
-    assert fitted.classes_.tolist() == [0, 1]
-    proba = fitted.predict_proba(X)
+@pytest.mark.slow
+def test_fit_predict_proba_and_score(planted_classifier, planted_onehot):
+    X, y = planted_onehot
+    assert planted_classifier.classes_.tolist() == [0, 1]
+    proba = planted_classifier.predict_proba(X)
     assert proba.shape == (300, 2) and proba.dtype.kind == "f"
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
-    np.testing.assert_array_equal(fitted.predict(X), proba.argmax(axis=1))
-    assert fitted.score(X, y) > 0.95
-    assert fitted.predict_proba(X[:1]).shape == (1, 2)
-    assert fitted.n_features_in_ == 30 and fitted.input_shape_ == (30, 4)
-    assert fitted.model_.output_shape == (None, 2)
-    assert set(fitted.history_) == {"loss", "accuracy"}
-    assert len(fitted.history_["loss"]) == FAST["epochs"]
+    np.testing.assert_array_equal(planted_classifier.predict(X), proba.argmax(axis=1))
+    assert planted_classifier.score(X, y) > 0.95
+    assert planted_classifier.predict_proba(X[:1]).shape == (1, 2)
+    assert (
+        planted_classifier.n_features_in_ == 30
+        and planted_classifier.input_shape_ == (30, 4)
+    )
+    assert planted_classifier.model_.output_shape == (None, 2)
+    assert set(planted_classifier.history_) == {"loss", "accuracy"}
+    assert len(planted_classifier.history_["loss"]) == FAST["epochs"]
 
 
+@pytest.mark.slow
 def test_string_labels_and_multiclass():
-    X_a, y_a, _ = make_motif_dataset(200, 30, "CGACCGAACTCC", random_state=1)
-    X_b, y_b, _ = make_motif_dataset(200, 30, "TTTAGGCATGCA", random_state=2)
+    X_a, y_a = make_motif_dataset(200, 30, "CGACCGAACTCC", random_state=1)
+    X_b, y_b = make_motif_dataset(200, 30, "TTTAGGCATGCA", random_state=2)
     X = np.concatenate([X_a, X_b[y_b == 1]])
     labels = np.array(["none", "motif-a", "motif-b"], dtype=object)
     y = np.concatenate([np.where(y_a == 1, "motif-a", "none"), ["motif-b"] * 100])
@@ -63,9 +54,10 @@ def test_string_labels_and_multiclass():
     assert (predicted == y).mean() > 0.9
 
 
-def test_is_a_classifier_so_cv_is_stratified(motif_data):
+@pytest.mark.slow
+def test_is_a_classifier_so_cv_is_stratified(planted_onehot):
     assert is_classifier(DNACNNClassifier())
-    X, _ = motif_data
+    X, _ = planted_onehot
     # sorted labels: plain KFold would give test folds of a single class
     folds = cross_validate(
         DNACNNClassifier(epochs=1, kernel_size=5),
@@ -83,8 +75,9 @@ def test_not_fitted():
 
 
 # ------------------------------------------------------------- parameters
-def test_tutorial_network_is_reachable_by_parameters(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_tutorial_network_is_reachable_by_parameters(planted_onehot):
+    X, y = planted_onehot
     clf = DNACNNClassifier(
         filters=32,
         kernel_size=12,
@@ -122,8 +115,9 @@ def test_tutorial_network_is_reachable_by_parameters(motif_data):
     assert not clf.do_early_stopping_
 
 
-def test_architecture_parameters_change_the_network(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_architecture_parameters_change_the_network(planted_onehot):
+    X, y = planted_onehot
     clf = DNACNNClassifier(
         n_conv_layers=2,
         kernel_size=5,
@@ -146,8 +140,9 @@ def test_architecture_parameters_change_the_network(motif_data):
     assert clf.model_.layers[4].activation.__name__ == "tanh"
 
 
-def test_the_default_network_reads_both_strands_through_one_scan(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_the_default_network_reads_both_strands_through_one_scan(planted_onehot):
+    X, y = planted_onehot
     clf = DNACNNClassifier(filters=8, epochs=1).fit(X[:40], y[:40])
     layers = {type(layer).__name__: layer for layer in clf.model_.layers}
     assert list(layers) == [
@@ -165,8 +160,9 @@ def test_the_default_network_reads_both_strands_through_one_scan(motif_data):
     assert len(layers["Conv1D"]._inbound_nodes) == 2
 
 
-def test_learning_rate_and_routed_optimizer_parameters(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_learning_rate_and_routed_optimizer_parameters(planted_onehot):
+    X, y = planted_onehot
     clf = DNACNNClassifier(epochs=1, learning_rate=0.05).fit(X[:40], y[:40])
     assert float(clf.model_.optimizer.learning_rate.numpy()) == pytest.approx(0.05)
     clf.set_params(optimizer__learning_rate=0.002, optimizer="sgd")
@@ -178,9 +174,9 @@ def test_learning_rate_and_routed_optimizer_parameters(motif_data):
 
 
 @pytest.fixture(scope="module")
-def early_stopped(motif_data):
+def early_stopped(planted_onehot):
     """One early-stopping fit, shared by the tests that need one."""
-    X, y = motif_data
+    X, y = planted_onehot
     return DNACNNClassifier(
         **{**FAST, "epochs": 300, "learning_rate": 0.05},
         validation_split=0.25,
@@ -191,8 +187,9 @@ def early_stopped(motif_data):
     ).fit(X, y)
 
 
-def test_validation_split_and_early_stopping(early_stopped, motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_validation_split_and_early_stopping(early_stopped, planted_onehot):
+    X, y = planted_onehot
     history = early_stopped.history_
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert 3 < len(history["val_loss"]) < 300
@@ -205,14 +202,21 @@ def test_validation_split_and_early_stopping(early_stopped, motif_data):
     assert len(clf.history_["val_loss"]) == 2
 
 
+def test_early_stopping_auto_is_on_from_ten_thousand_sequences():
+    assert DNACNNClassifier().early_stopping == "auto"
+    # as documented: on from 10,000 training sequences, unless nothing is held out
+    assert not DNACNNClassifier()._early_stopping(9_999)
+    assert DNACNNClassifier()._early_stopping(10_000)
+    assert not DNACNNClassifier(validation_fraction=0.0)._early_stopping(10_000)
+
+
+@pytest.mark.slow
 def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
-    motif_data, monkeypatch
+    planted_onehot, monkeypatch
 ):
     from dnacnn.estimators import _base
 
-    X, y = motif_data
-    assert DNACNNClassifier().early_stopping == "auto"
-    assert _base.EARLY_STOPPING_AUTO == 10_000  # as documented
+    X, y = planted_onehot
     params = dict(epochs=2, kernel_size=5, filters=4)
     small = DNACNNClassifier(**params).fit(X, y)  # fewer: all rows train
     assert not small.do_early_stopping_ and "val_loss" not in small.history_
@@ -226,8 +230,9 @@ def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
         DNACNNClassifier(early_stopping="yes").fit(X, y)
 
 
-def test_early_stopping_restores_the_best_weights(early_stopped, motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_early_stopping_restores_the_best_weights(early_stopped, planted_onehot):
+    X, y = planted_onehot
     # the rows held out: drawn from random_state, stratified by class
     _, held_out = holdout(len(X), 0.25, stratify=y, seed=0)
     loss = early_stopped.model_.evaluate(X[held_out], y[held_out], verbose=0)[0]
@@ -252,7 +257,7 @@ def test_a_hold_out_that_cannot_be_stratified_says_so(y):
 def test_fit_warns_when_validation_split_cannot_stratify():
     from dnacnn.exceptions import DNACNNWarning
 
-    X, y, _ = make_motif_dataset(n_samples=20, length=24, random_state=0)
+    X, y = make_motif_dataset(n_samples=20, length=24, random_state=0)
     y = np.where(np.arange(20) == 3, 1, 0)
     with pytest.warns(DNACNNWarning, match="validation_split"):
         DNACNNClassifier(epochs=1, kernel_size=8, validation_split=0.2).fit(
@@ -260,8 +265,9 @@ def test_fit_warns_when_validation_split_cannot_stratify():
         )
 
 
-def test_sample_weight_and_class_weight_leave_inputs_alone(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_sample_weight_and_class_weight_leave_inputs_alone(planted_onehot):
+    X, y = planted_onehot
     weights = np.ones(len(y))
     before = weights.copy()
     X_before = X.copy()
@@ -275,8 +281,9 @@ def test_sample_weight_and_class_weight_leave_inputs_alone(motif_data):
     assert (clf.fit(X, y).predict(X) == 0).mean() > 0.9
 
 
-def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(planted_onehot):
+    X, y = planted_onehot
     # zero weight on every bound sequence: the model only learns "unbound"
     weights = np.where(y == 1, 0.0, 1.0)
     clf = DNACNNClassifier(**FAST, random_state=0).fit(X, y, sample_weight=weights)
@@ -293,8 +300,9 @@ def test_sample_weight_changes_the_fit_and_partial_fit_keeps_it(motif_data):
     assert len(clf.history_["loss"]) == 2
 
 
-def test_class_weight_is_applied_once(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_class_weight_is_applied_once(planted_onehot):
+    X, y = planted_onehot
     weighted = DNACNNClassifier(**FAST, random_state=0, class_weight={0: 1, 1: 3})
     by_sample = DNACNNClassifier(**FAST, random_state=0)
     weights = np.where(y == 1, 3.0, 1.0)
@@ -304,8 +312,9 @@ def test_class_weight_is_applied_once(motif_data):
     )
 
 
-def test_verbose_shows_keras_progress(motif_data, capsys):
-    X, y = motif_data
+@pytest.mark.slow
+def test_verbose_shows_keras_progress(planted_onehot, capsys):
+    X, y = planted_onehot
     DNACNNClassifier(epochs=2, verbose=1).fit(X[:40], y[:40])
     out = capsys.readouterr().out
     assert "Epoch 2/2" in out and "━" in out  # Keras' progress bar
@@ -317,10 +326,11 @@ def test_verbose_shows_keras_progress(motif_data, capsys):
     assert "Epoch 2/2" in capsys.readouterr().out
 
 
-def test_validation_runs_in_batches_of_batch_size(motif_data):
+@pytest.mark.slow
+def test_validation_runs_in_batches_of_batch_size(planted_onehot):
     import keras
 
-    X, y = motif_data
+    X, y = planted_onehot
 
     class CountValidationBatches(keras.callbacks.Callback):
         batches = 0
@@ -337,8 +347,9 @@ def test_validation_runs_in_batches_of_batch_size(motif_data):
     assert CountValidationBatches.batches == 2  # 150 held out, batches of 100
 
 
-def test_partial_fit_with_classes_takes_a_one_class_batch(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_partial_fit_with_classes_takes_a_one_class_batch(planted_onehot):
+    X, y = planted_onehot
     clf = DNACNNClassifier(epochs=1).partial_fit(X[y == 0][:20], y[y == 0][:20], [0, 1])
     assert clf.classes_.tolist() == [0, 1] and clf.predict_proba(X[:3]).shape == (3, 2)
     clf.partial_fit(X[y == 1][:20], y[y == 1][:20])
@@ -373,8 +384,8 @@ def test_partial_fit_with_classes_takes_a_one_class_batch(motif_data):
         ({"class_weight": {0: -1.0, 1: 1.0}}, r"class_weight\[0\] == -1.0"),
     ],
 )
-def test_bad_parameter_values_raise_value_errors(motif_data, params, match):
-    X, y = motif_data
+def test_bad_parameter_values_raise_value_errors(planted_onehot, params, match):
+    X, y = planted_onehot
     with pytest.raises(ValueError, match=match):
         DNACNNClassifier(**params).fit(X[:20], y[:20])
 
@@ -396,14 +407,14 @@ def test_bad_parameter_values_raise_value_errors(motif_data, params, match):
         ({"class_weight": [{0: 1}, 2]}, "class_weight must be a dict"),
     ],
 )
-def test_bad_parameter_types_raise_type_errors(motif_data, params, match):
-    X, y = motif_data
+def test_bad_parameter_types_raise_type_errors(planted_onehot, params, match):
+    X, y = planted_onehot
     with pytest.raises(TypeError, match=match):
         DNACNNClassifier(**params).fit(X[:20], y[:20])
 
 
-def test_bad_targets_and_sample_weights_get_value_errors(motif_data):
-    X, y = motif_data
+def test_bad_targets_and_sample_weights_get_value_errors(planted_onehot):
+    X, y = planted_onehot
     labels = y[:20].astype(object)
     labels[3] = None  # np.unique would raise a TypeError
     with pytest.raises(ValueError, match=r"Unknown label type: y\[3\] is None"):
@@ -421,8 +432,9 @@ def test_bad_targets_and_sample_weights_get_value_errors(motif_data):
         DNACNNClassifier(epochs=1).partial_fit(X[:20], y[:20], sample_weight=weights)
 
 
-def test_a_diverged_fit_raises_instead_of_predicting_class_0(motif_data):
-    X, y = motif_data
+@pytest.mark.slow
+def test_a_diverged_fit_raises_instead_of_predicting_class_0(planted_onehot):
+    X, y = planted_onehot
     huge = X * np.float32(3e38)  # finite, but the convolutions overflow
     clf = DNACNNClassifier(**FAST, random_state=0)
     with pytest.raises(ValueError, match=r"diverged: the loss became nan.*learning"):
@@ -434,13 +446,14 @@ def test_a_diverged_fit_raises_instead_of_predicting_class_0(motif_data):
         clf.predict(X)
 
 
-def test_ctrl_c_stops_after_the_batch_and_raises(motif_data):
+@pytest.mark.slow
+def test_ctrl_c_stops_after_the_batch_and_raises(planted_onehot):
     import os
     import signal
 
     import keras
 
-    X, y = motif_data
+    X, y = planted_onehot
     batches, ended = [], []
 
     def press_ctrl_c(batch, logs):
@@ -467,16 +480,26 @@ def test_ctrl_c_stops_after_the_batch_and_raises(motif_data):
 
 
 # ------------------------------------------------------------------ input
-def test_input_dtypes_and_2d_input(fitted, motif_data):
-    X, y = motif_data
-    reference = fitted.predict_proba(X)
-    np.testing.assert_allclose(fitted.predict_proba(X.astype(np.float64)), reference)
-    np.testing.assert_allclose(fitted.predict_proba(X.astype(np.uint8)), reference)
+@pytest.mark.slow
+def test_input_dtypes_and_2d_input(planted_classifier, planted_onehot):
+    X, y = planted_onehot
+    reference = planted_classifier.predict_proba(X)
     np.testing.assert_allclose(
-        fitted.predict_proba(X.astype(np.float16)), reference, rtol=1e-3, atol=1e-4
+        planted_classifier.predict_proba(X.astype(np.float64)), reference
+    )
+    np.testing.assert_allclose(
+        planted_classifier.predict_proba(X.astype(np.uint8)), reference
+    )
+    np.testing.assert_allclose(
+        planted_classifier.predict_proba(X.astype(np.float16)),
+        reference,
+        rtol=1e-3,
+        atol=1e-4,
     )
     clf = DNACNNClassifier(**FAST, random_state=0).fit(X.astype(np.uint8), y)
-    np.testing.assert_array_equal(clf.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(
+        clf.predict_proba(X), planted_classifier.predict_proba(X)
+    )
     # 2-D input is (n, L, 1): not DNA, so the forward strand only
     flat = DNACNNClassifier(kernel_size=3, epochs=1, strands="forward")
     assert flat.fit(X[:, :, 0], y).input_shape_ == (30, 1)
@@ -484,8 +507,9 @@ def test_input_dtypes_and_2d_input(fitted, motif_data):
         DNACNNClassifier(kernel_size=3, epochs=1).fit(X[:, :, 0], y)
 
 
-def test_a_one_hot_array_on_disk_is_read_batch_by_batch(motif_data, tmp_path):
-    X, y = motif_data
+@pytest.mark.slow
+def test_a_one_hot_array_on_disk_is_read_batch_by_batch(planted_onehot, tmp_path):
+    X, y = planted_onehot
     np.save(tmp_path / "X.npy", X.astype(np.uint8))
     on_disk = np.load(tmp_path / "X.npy", mmap_mode="r")  # read-only memmap
     params = {**FAST, "random_state": 0, "validation_fraction": 0.2, "batch_size": 64}
@@ -498,116 +522,29 @@ def test_a_one_hot_array_on_disk_is_read_batch_by_batch(motif_data, tmp_path):
     assert on_disk.dtype == np.uint8 and not on_disk.flags.writeable
 
 
-def test_wrong_shapes_and_strings_get_clear_errors(fitted):
+@pytest.mark.slow
+def test_wrong_shapes_and_strings_get_clear_errors(planted_classifier):
     with pytest.raises(ValueError, match=r"expecting 30 features.*length=30"):
-        fitted.predict(np.zeros((2, 40, 4), np.float32))
+        planted_classifier.predict(np.zeros((2, 40, 4), np.float32))
     with pytest.raises(ValueError, match="5 channels per position.*fitted on 4"):
-        fitted.predict(np.zeros((2, 30, 5), np.float32))
+        planted_classifier.predict(np.zeros((2, 30, 5), np.float32))
     with pytest.raises(ValueError, match=r"put DNAOneHotTransformer\(\) before it"):
-        fitted.predict(np.array(["ACGT", "ACGT"]))
+        planted_classifier.predict(np.array(["ACGT", "ACGT"]))
     with pytest.raises(ValueError, match="2 classes"):
         DNACNNClassifier().fit(np.zeros((4, 30, 4)), [1, 1, 1, 1])
 
 
 # ------------------------------------------------- persistence, identity
-def test_clone_pickle_and_joblib_round_trips(fitted, motif_data, tmp_path):
-    X, _ = motif_data
-    assert clone(fitted).get_params() == fitted.get_params()
-    expected = fitted.predict_proba(X)
-    restored = pickle.loads(pickle.dumps(fitted))
+@pytest.mark.slow
+def test_clone_pickle_and_joblib_round_trips(
+    planted_classifier, planted_onehot, tmp_path
+):
+    X, _ = planted_onehot
+    assert clone(planted_classifier).get_params() == planted_classifier.get_params()
+    expected = planted_classifier.predict_proba(X)
+    restored = pickle.loads(pickle.dumps(planted_classifier))
     np.testing.assert_array_equal(restored.predict_proba(X), expected)
-    joblib.dump(fitted, tmp_path / "model.joblib")
+    joblib.dump(planted_classifier, tmp_path / "model.joblib")
     np.testing.assert_array_equal(
         joblib.load(tmp_path / "model.joblib").predict_proba(X), expected
     )
-
-
-def test_repr_shows_changed_parameters():
-    assert repr(DNACNNClassifier(epochs=3)) == "DNACNNClassifier(epochs=3)"
-
-
-# ---------------------------------------------- scikeras' private surface
-# Each private scikeras method DNACNNClassifier overrides or relies on: if
-# scikeras renames it or changes what it passes, these fail.
-@pytest.mark.parametrize(
-    "name, parameters",
-    [
-        (
-            "_fit_keras_model",
-            [
-                "self",
-                "X",
-                "y",
-                "sample_weight",
-                "warm_start",
-                "epochs",
-                "initial_epoch",
-                "kwargs",
-            ],
-        ),
-        ("_validate_data", ["self", "X", "y", "reset", "y_numeric"]),
-    ],
-)
-def test_overridden_scikeras_methods_keep_their_signature(name, parameters):
-    for cls in (BaseWrapper, DNACNNClassifier):
-        assert list(inspect.signature(getattr(cls, name)).parameters) == parameters
-
-
-def test_scikeras_still_seeds_through_random_state_and_calls_back():
-    # _random_state (kept None) is what scikeras' seeding reads; the fit
-    # passes its own callbacks through _fit_callbacks.
-    for method in (BaseWrapper._build_keras_model, BaseWrapper._fit_keras_model):
-        assert "if self._random_state is not None" in inspect.getsource(method)
-    assert "_random_state = " in inspect.getsource(BaseWrapper._initialize)
-    assert 'fit_args["callbacks"] = self._fit_callbacks' in inspect.getsource(
-        BaseWrapper._fit_keras_model
-    )
-
-
-def test_fit_goes_through_kerasclassifier_and_our_overrides(motif_data):
-    X, y = motif_data
-    calls = []
-
-    def spy(owner, name):
-        original = getattr(owner, name)
-
-        @functools.wraps(original)  # scikeras reads _keras_build_fn's signature
-        def wrapper(self, *args, **kwargs):
-            calls.append(f"{owner.__name__}.{name}")
-            return original(self, *args, **kwargs)
-
-        return mock.patch.object(owner, name, wrapper)
-
-    def no_global_seeding(seed):
-        raise AssertionError("scikeras seeded the global generators")
-
-    with (
-        spy(KerasClassifier, "fit"),
-        spy(KerasClassifier, "partial_fit"),
-        spy(DNACNNClassifier, "_fit_keras_model"),
-        spy(DNACNNClassifier, "_validate_data"),
-        spy(DNACNNClassifier, "_keras_build_fn"),
-        mock.patch("scikeras.wrappers.tensorflow_random_state", no_global_seeding),
-    ):
-        clf = DNACNNClassifier(epochs=1, kernel_size=5, random_state=0)
-        clf.fit(X[:40], y[:40]).partial_fit(X[:40], y[:40])
-    assert set(calls) == {
-        "KerasClassifier.fit",
-        "KerasClassifier.partial_fit",
-        "DNACNNClassifier._fit_keras_model",
-        "DNACNNClassifier._validate_data",
-        "DNACNNClassifier._keras_build_fn",
-    }
-    assert len(clf.history_["loss"]) == 2
-
-
-def test_user_callbacks_still_run(motif_data):
-    import keras
-
-    X, y = motif_data
-    epochs = []
-    callback = keras.callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: epochs.append(epoch)
-    )
-    DNACNNClassifier(epochs=3, kernel_size=5, callbacks=[callback]).fit(X, y)
-    assert epochs == [0, 1, 2]

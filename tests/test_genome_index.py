@@ -219,6 +219,7 @@ def _open_and_count(path, barrier, queue):
         queue.put(repr(exc))
 
 
+@pytest.mark.slow  # 4 x 4 processes indexing 30,000 contigs
 def test_processes_indexing_one_fresh_genome_at_once_all_read_it_whole(tmp_path):
     ctx = multiprocessing.get_context("fork")
     rng = np.random.default_rng(0)

@@ -84,6 +84,7 @@ def direct_logits(model, sequences):
     return np.asarray(logit_function(network.model_)([one_hot_encode(sequences)]))
 
 
+@pytest.mark.slow
 def test_effects_equal_logits_of_windows_built_by_hand(setup):
     genome, fa, model = setup
     variants = pd.DataFrame(
@@ -121,6 +122,7 @@ def test_effects_equal_logits_of_windows_built_by_hand(setup):
         )
 
 
+@pytest.mark.slow
 def test_blocks_of_variants_with_a_progress_bar(setup, monkeypatch, capsys):
     import dnacnn.genome._variants as variants_module
 
@@ -143,6 +145,7 @@ def test_blocks_of_variants_with_a_progress_bar(setup, monkeypatch, capsys):
     assert "7/20" in progress and "20/20" in progress
 
 
+@pytest.mark.slow
 def test_reference_mismatches(setup):
     genome, fa, model = setup
     right = genome["chr1"][99]
@@ -209,6 +212,7 @@ def test_peaks_to_variant_effects(tmp_path):
     assert far.abs().median() < 0.25 * abs(motif.median())
 
 
+@pytest.mark.slow
 def test_long_ref_alleles_are_scored_by_their_own_window(setup):
     """A REF longer than half the window is no false mismatch, and its score
     does not depend on the other variants of the file."""
@@ -239,6 +243,7 @@ def test_long_ref_alleles_are_scored_by_their_own_window(setup):
     )
 
 
+@pytest.mark.slow
 def test_one_long_deletion_does_not_widen_the_other_windows(setup, monkeypatch):
     from dnacnn.genome import _fasta
 
@@ -259,6 +264,7 @@ def test_one_long_deletion_does_not_widen_the_other_windows(setup, monkeypatch):
     assert sum(read) < 3 * (401 * 30 + 4030)  # not 401 windows of 4 kb
 
 
+@pytest.mark.slow
 def test_mismatch_messages_are_short_and_a_ref_past_the_end_is_one(setup):
     genome, fa, model = setup
     size = len(genome["chrM"])
@@ -295,6 +301,7 @@ def test_vcf_in_latin1_or_with_a_bom(tmp_path):
         read_vcf(broken)
 
 
+@pytest.mark.slow
 def test_a_foreign_character_in_the_genome_names_its_place(setup, tmp_path):
     genome, _, model = setup
     chr1 = genome["chr1"][:2000] + "x" + genome["chr1"][2001:]

@@ -6,6 +6,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from fits import FAST
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.metrics import r2_score, roc_auc_score
@@ -31,25 +32,19 @@ from dnacnn.metrics import multilabel_scorer
 
 # The motifs of these data sit on the forward strand: the networks read that
 # strand only, except in the tests of strands="both" (the default).
-FAST = dict(
-    filters=16,
-    kernel_size=8,
-    epochs=15,
-    learning_rate=0.01,
-    batch_size=32,
-    strands="forward",
-    random_state=0,
-)
+FORWARD = {**FAST, "strands": "forward", "random_state": 0}
 # R² > 0.9 on the training set of a one-motif regression: 15 epochs are too
 # close to it (0.86-0.93 over seeds and activations)
-FAST_REGRESSION = {**FAST, "epochs": 30}
+FORWARD_REGRESSION = {**FORWARD, "epochs": 30}
 MOTIF_A, MOTIF_B = "CGACCGAACTCC", "TTTAGGCATGCA"
 
 
 @pytest.fixture(scope="module")
 def strings():
     """Sequences with motif A (in half) and motif B (in another, random half)."""
-    X, has_a, starts = make_motif_dataset(300, 40, MOTIF_A, random_state=0)
+    X, has_a, starts = make_motif_dataset(
+        300, 40, MOTIF_A, return_positions=True, random_state=0
+    )
     rng = np.random.default_rng(1)
     has_b = rng.random(300) < 0.5
     X = np.array(X, dtype=object)
@@ -68,7 +63,7 @@ def activity(strings):
 @pytest.fixture(scope="module")
 def regressor(strings, activity):
     X, *_ = strings
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FAST_REGRESSION))
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FORWARD_REGRESSION))
     return model.fit(X, activity[:, 0])
 
 
@@ -76,7 +71,7 @@ def regressor(strings, activity):
 def multilabel(strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
-    return make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(**FAST)).fit(X, Y)
+    return make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(**FORWARD)).fit(X, Y)
 
 
 # ----------------------------------------------------------- one definition
@@ -94,11 +89,19 @@ def test_both_heads_share_one_definition_of_the_parameters():
         assert classifier[name].default == regressor[name].default, name
     assert DNACNNRegressor().get_params()["strands"] == "both"
     assert DNACNNRegressor().get_params()["strand_reduce"] == "mean"
-    assert "strands : {" in DNACNNRegressor.__doc__  # the shared docs, filled in
+    # the shared docs, filled in: every parameter of each head documented once
+    for head, signature in (
+        (DNACNNClassifier, classifier),
+        (DNACNNRegressor, regressor),
+    ):
+        assert "{parameters}" not in head.__doc__
+        for name in set(signature) - {"kwargs"}:
+            assert head.__doc__.count(f"\n    {name} : ") == 1, (head.__name__, name)
     assert is_regressor(DNACNNRegressor()) and is_classifier(DNACNNClassifier())
 
 
 # -------------------------------------------------------------- regression
+@pytest.mark.slow
 def test_regressor_fits_predicts_in_the_shape_of_y_and_scores_r2(
     regressor, strings, activity
 ):
@@ -113,9 +116,10 @@ def test_regressor_fits_predicts_in_the_shape_of_y_and_scores_r2(
     assert network.n_outputs_ == 1 and set(network.history_) == {"loss"}
 
 
+@pytest.mark.slow
 def test_regressor_with_several_targets(strings, activity):
     X, *_ = strings
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FAST))
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor(**FORWARD))
     model.fit(X, activity)
     predicted = model.predict(X)
     assert predicted.shape == (300, 2) and model[-1].n_outputs_ == 2
@@ -133,12 +137,13 @@ def test_regressor_with_several_targets(strings, activity):
         saliency(model, X[:2], target=2)
 
 
+@pytest.mark.slow
 def test_transformed_target_regressor_composes(strings, activity):
     X, *_ = strings
     y = 1000.0 + 500.0 * activity[:, 0]  # far from unit scale
     model = TransformedTargetRegressor(
         regressor=make_pipeline(
-            DNAOneHotTransformer(), DNACNNRegressor(**FAST_REGRESSION)
+            DNAOneHotTransformer(), DNACNNRegressor(**FORWARD_REGRESSION)
         ),
         transformer=StandardScaler(),
     ).fit(X, y)
@@ -146,6 +151,7 @@ def test_transformed_target_regressor_composes(strings, activity):
     assert abs(model.predict(X).mean() - y.mean()) < 50
 
 
+@pytest.mark.slow
 def test_regressor_sample_weight_weighs_each_sequence(strings, activity):
     X, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -154,23 +160,24 @@ def test_regressor_sample_weight_weighs_each_sequence(strings, activity):
     corrupted[::2] += 5.0  # every other target is wrong ...
     weights = np.tile([0.0, 1.0], len(y) // 2)  # ... and weighs nothing
     given = weights.copy()
-    weighted = DNACNNRegressor(**FAST_REGRESSION).fit(
+    weighted = DNACNNRegressor(**FORWARD_REGRESSION).fit(
         X, corrupted, sample_weight=weights
     )
     np.testing.assert_array_equal(weights, given)  # the caller's array, untouched
     # a weight of 0 leaves the sequence out: the fit on the right half alone
-    right_half = DNACNNRegressor(**FAST_REGRESSION).fit(X[1::2], y[1::2])
+    right_half = DNACNNRegressor(**FORWARD_REGRESSION).fit(X[1::2], y[1::2])
     np.testing.assert_allclose(weighted.predict(X), right_half.predict(X), atol=1e-5)
     assert weighted.score(X, y) > 0.7
-    plain = DNACNNRegressor(**FAST_REGRESSION).fit(X, corrupted)
+    plain = DNACNNRegressor(**FORWARD_REGRESSION).fit(X, corrupted)
     assert plain.score(X, y) < 0  # learned the wrong targets as well
 
 
+@pytest.mark.slow
 def test_regressor_losses_and_bad_targets(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
     counts = np.random.default_rng(0).poisson(1 + 4 * has_a)
-    poisson = DNACNNRegressor(**FAST, loss="poisson").fit(X, counts)
+    poisson = DNACNNRegressor(**FORWARD, loss="poisson").fit(X, counts)
     assert poisson.model_.layers[-1].activation.__name__ == "exponential"
     assert (poisson.predict(X) > 0).all()
     assert poisson.predict(X)[has_a == 1].mean() > poisson.predict(X)[has_a == 0].mean()
@@ -186,6 +193,7 @@ def test_regressor_losses_and_bad_targets(strings):
         DNACNNRegressor(epochs=1).fit(X, None)
 
 
+@pytest.mark.slow
 def test_regressor_saliency_finds_the_motif_and_discovers_it(regressor, strings):
     X, has_a, _, starts = strings
     scores = saliency(regressor, X[has_a == 1], clip=True)
@@ -197,6 +205,7 @@ def test_regressor_saliency_finds_the_motif_and_discovers_it(regressor, strings)
     assert discover_motif(regressor, X).consensus == MOTIF_A
 
 
+@pytest.mark.slow
 def test_save_and_load_every_head(regressor, multilabel, strings, tmp_path):
     X, *_ = strings
     for name, model in {"regressor": regressor, "multilabel": multilabel}.items():
@@ -207,6 +216,7 @@ def test_save_and_load_every_head(regressor, multilabel, strings, tmp_path):
 
 
 # ------------------------------------------------------------- multi-label
+@pytest.mark.slow
 def test_multilabel_predicts_an_indicator_matrix(multilabel, strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
@@ -227,6 +237,7 @@ def test_multilabel_predicts_an_indicator_matrix(multilabel, strings):
     assert discover_motif(multilabel, X, target=1).consensus == MOTIF_B
 
 
+@pytest.mark.slow
 def test_multilabel_with_one_label_per_row_stays_multilabel(strings):
     X, has_a, *_ = strings
     Y = np.column_stack([has_a, 1 - has_a])  # each row one 1: still 2 labels
@@ -236,11 +247,12 @@ def test_multilabel_with_one_label_per_row_stays_multilabel(strings):
     assert clf.predict(DNAOneHotTransformer().fit_transform(X[:4])).shape == (4, 2)
 
 
+@pytest.mark.slow
 def test_multilabel_grid_search_with_roc_auc_and_average_precision(strings):
     X, has_a, has_b, _ = strings
     Y = np.column_stack([has_a, has_b])
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "epochs": 8})
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FORWARD, "epochs": 8})
     )
     search = GridSearchCV(
         model,
@@ -253,13 +265,14 @@ def test_multilabel_grid_search_with_roc_auc_and_average_precision(strings):
     assert search.best_score_ > 0.9
 
 
+@pytest.mark.slow
 def test_multilabel_scorer_skips_a_label_a_test_fold_lacks_instead_of_nan(strings):
     X, has_a, has_b, _ = strings
     rare = np.zeros_like(has_a)
     rare[:100:7] = 1  # positives only in the first of 3 unshuffled folds
     Y = np.column_stack([has_a, has_b, rare])
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "epochs": 8})
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FORWARD, "epochs": 8})
     )
     with pytest.warns(DNACNNWarning, match=r"roc_auc is undefined for label 2"):
         scores = cross_validate(
@@ -275,6 +288,7 @@ def test_multilabel_scorer_skips_a_label_a_test_fold_lacks_instead_of_nan(string
     assert ours[0] == pytest.approx(theirs[0])  # every label defined: the same
 
 
+@pytest.mark.slow
 def test_a_label_without_positives_warns(strings):
     X, has_a, *_ = strings
     Y = np.column_stack([has_a, np.zeros_like(has_a), np.ones_like(has_a)])
@@ -285,29 +299,34 @@ def test_a_label_without_positives_warns(strings):
             )
 
 
+@pytest.mark.slow
 def test_multilabel_class_weight_and_sample_weight(strings):
     X, has_a, has_b, _ = strings
     X = DNAOneHotTransformer().fit_transform(X)
     Y = np.column_stack([has_a, has_b])
-    balanced = DNACNNClassifier(**FAST, class_weight="balanced").fit(X, Y)
+    balanced = DNACNNClassifier(**FORWARD, class_weight="balanced").fit(X, Y)
     assert balanced.predict_proba(X).shape == (300, 2)
     # per label dicts weigh the label's positives away: label 0 is never called
     away = [{0: 1.0, 1: 1e-6}, {0: 1.0, 1: 1e-6}]
-    clf = DNACNNClassifier(**FAST, class_weight=away).fit(X, Y)
+    clf = DNACNNClassifier(**FORWARD, class_weight=away).fit(X, Y)
     assert clf.predict(X).mean() < 0.1
     with pytest.raises(ValueError, match=r"class_weight\[1\]\[0\] == -1"):
         DNACNNClassifier(class_weight=[{0: 1}, {0: -1}]).fit(X, Y)
 
 
+@pytest.mark.slow
 def test_single_label_behaviour_is_unchanged(strings):
     X, has_a, *_ = strings
-    clf = DNACNNClassifier(**FAST).fit(DNAOneHotTransformer().fit_transform(X), has_a)
+    clf = DNACNNClassifier(**FORWARD).fit(
+        DNAOneHotTransformer().fit_transform(X), has_a
+    )
     assert clf.target_type_ == "binary"
     assert clf.model_.layers[-1].activation.__name__ == "softmax"
     assert clf.model_.loss == "sparse_categorical_crossentropy"
 
 
 # ------------------------------------------------------------------ strands
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "head, reduce",
     [(DNACNNClassifier, "max"), (DNACNNRegressor, "mean"), (DNACNNClassifier, "mean")],
@@ -318,27 +337,28 @@ def test_both_strands_predict_a_sequence_and_its_reverse_complement_alike(
     X, has_a, *_ = strings
     model = make_pipeline(
         DNAOneHotTransformer(),
-        head(**{**FAST, "epochs": 3, "strands": "both"}, strand_reduce=reduce),
+        head(**{**FORWARD, "epochs": 3, "strands": "both"}, strand_reduce=reduce),
     ).fit(X, has_a)
     flipped = reverse_complement(X)
     method = model.predict_proba if head is DNACNNClassifier else model.predict
     forward, reverse = method(X), method(flipped)
     np.testing.assert_allclose(forward, reverse, rtol=1e-5, atol=1e-6)
     # a forward-only network does not have this symmetry
-    single = make_pipeline(DNAOneHotTransformer(), head(**{**FAST, "epochs": 3})).fit(
-        X, has_a
-    )
+    single = make_pipeline(
+        DNAOneHotTransformer(), head(**{**FORWARD, "epochs": 3})
+    ).fit(X, has_a)
     method = single.predict_proba if head is DNACNNClassifier else single.predict
     assert not np.allclose(method(X), method(flipped), atol=1e-4)
 
 
+@pytest.mark.slow
 def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
-    X, y, _, strand = make_motif_dataset(
+    X, y, strand = make_motif_dataset(
         400, 40, MOTIF_A, both_strands=True, return_strands=True, random_state=3
     )
     assert set(strand[y == 1]) == {-1, 1}  # sites on both strands
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**{**FAST, "strands": "both"})
+        DNAOneHotTransformer(), DNACNNClassifier(**{**FORWARD, "strands": "both"})
     ).fit(X, y)
     assert model.score(X, y) > 0.95
     scores = saliency(model, X[y == 1], clip=True)
@@ -350,10 +370,11 @@ def test_both_strands_learn_a_motif_on_either_strand_and_explain_it():
     assert set(np.unique(strands)) == {-1, 1}  # sites found on both strands
 
 
+@pytest.mark.slow
 def test_reverse_complement_augmentation_trains_on_both_orientations(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
-    clf = DNACNNClassifier(**FAST, augment="reverse_complement").fit(X, has_a)
+    clf = DNACNNClassifier(**FORWARD, augment="reverse_complement").fit(X, has_a)
     flipped = X[:, ::-1, ::-1]
     assert clf.score(X, has_a) > 0.95 and clf.score(flipped, has_a) > 0.95
     with pytest.raises(ValueError, match="augment='reverse_complement' needs"):
@@ -377,6 +398,7 @@ def positive_share(y_true, y_pred):
     return keras.ops.reshape(keras.ops.cast(y_true, "float32"), (-1,))
 
 
+@pytest.mark.slow
 def test_sorted_labels_no_longer_break_early_stopping(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
@@ -385,7 +407,7 @@ def test_sorted_labels_no_longer_break_early_stopping(strings):
     share = y.mean()
     for alias in ({"validation_split": 0.2}, {"validation_fraction": 0.2}):
         clf = DNACNNClassifier(
-            **FAST, **alias, metrics=["accuracy", positive_share]
+            **FORWARD, **alias, metrics=["accuracy", positive_share]
         ).fit(X, y)
         # Keras' last rows would be negatives only (a share of 0): the
         # stratified hold-out, and the rows left to train on, keep y's share
@@ -397,12 +419,13 @@ def test_sorted_labels_no_longer_break_early_stopping(strings):
     assert clone_params["validation_fraction"] == 0.2
 
 
+@pytest.mark.slow
 def test_seeded_fits_with_a_hold_out_and_two_heads_are_reproducible(strings):
     X, has_a, *_ = strings
     X = DNAOneHotTransformer().fit_transform(X)
     for head in (DNACNNClassifier, DNACNNRegressor):
         fits = [
-            head(**{**FAST, "epochs": 3}, dropout=0.2, validation_fraction=0.2)
+            head(**{**FORWARD, "epochs": 3}, dropout=0.2, validation_fraction=0.2)
             .fit(X, has_a)
             .predict(X)
             for _ in range(2)
@@ -410,6 +433,7 @@ def test_seeded_fits_with_a_hold_out_and_two_heads_are_reproducible(strings):
         np.testing.assert_array_equal(*fits)
 
 
+@pytest.mark.slow
 def test_no_warning_for_ordinary_multilabel_data(strings):
     X, has_a, has_b, _ = strings
     with warnings.catch_warnings():

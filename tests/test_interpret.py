@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from fits import FAST
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
@@ -12,25 +13,24 @@ from dnacnn import (
     DNACNNClassifier,
     DNAOneHotTransformer,
     in_silico_mutagenesis,
-    make_motif_dataset,
     saliency,
 )
 
-FAST = dict(filters=16, kernel_size=8, epochs=20, learning_rate=0.01, batch_size=32)
+# every test reads a trained network
+pytestmark = pytest.mark.slow
+
+
+# The planted-motif data and the classifier trained on them are conftest's,
+# shared with other modules: ``data`` is (strings, labels, positions), ``model``
+# the fitted pipeline of strings (read it, never refit it).
+@pytest.fixture(scope="module")
+def data(planted_sites):
+    return planted_sites
 
 
 @pytest.fixture(scope="module")
-def data():
-    X, y, positions = make_motif_dataset(n_samples=300, length=30, random_state=0)
-    return X, y, positions
-
-
-@pytest.fixture(scope="module")
-def model(data):
-    X, y, _ = data
-    return make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(**FAST, random_state=0)
-    ).fit(X, y)
+def model(planted_pipeline):
+    return planted_pipeline
 
 
 def tape_loop(keras_model, X, target=1):

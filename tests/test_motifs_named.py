@@ -70,6 +70,7 @@ def small_model():
     return clf.fit(X, y), X
 
 
+@pytest.mark.slow
 def test_centred_gradients_sum_to_zero_and_shift_the_map(small_model):
     clf, X = small_model
     raw = saliency(clf, X, method="gradient", reduce=None)
@@ -83,6 +84,7 @@ def test_centred_gradients_sum_to_zero_and_shift_the_map(small_model):
     assert not np.allclose(corrected, plain)
 
 
+@pytest.mark.slow
 def test_center_must_be_a_bool(small_model):
     clf, X = small_model
     with pytest.raises(TypeError, match="center must be a bool, got str 'yes'"):
@@ -257,7 +259,7 @@ def test_demo_and_explain_name_motifs_only_when_asked(tmp_path):
     # 120 sequences give TF-MoDISco too few seqlets (it needs 100 of a sign):
     # explain names the one motif of discover_motif instead
     seqs = tmp_path / "seqs.txt"
-    X, _, _ = make_motif_dataset(120, 50, random_state=1)
+    X, _ = make_motif_dataset(120, 50, random_state=1)
     seqs.write_text("\n".join(X) + "\n")
     model = tmp_path / "d" / "model.dnacnn"
     plain = _dnacnn("explain", model, seqs, "--out", "e", cwd=tmp_path)

@@ -74,6 +74,7 @@ def reverse_complement_text(text):
     return text[::-1].translate(str.maketrans("ACGT", "TGCA"))
 
 
+@pytest.mark.slow
 def test_filter_motifs_of_a_two_strand_network_read_both_strands():
     from dnacnn import DNACNNClassifier
 
@@ -113,6 +114,7 @@ def test_filter_motifs_of_a_two_strand_network_read_both_strands():
         )
 
 
+@pytest.mark.slow
 def test_filter_motifs_collects_the_windows_above_threshold(
     tiny_classifier, monkeypatch
 ):
@@ -153,6 +155,7 @@ def test_filter_motifs_collects_the_windows_above_threshold(
         filter_motifs(tiny_classifier, X[:, :10])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strands", ["forward", "both"])
 def test_filter_motifs_of_a_pipeline_use_original_coordinates(strands):
     from dnacnn import DNACNNClassifier
@@ -264,7 +267,7 @@ def planted_pwm():
 def test_discover_motif_recovers_a_planted_pwm(planted_pwm, both_strands):
     from dnacnn import DNACNNClassifier
 
-    X, y, _ = make_motif_dataset(
+    X, y = make_motif_dataset(
         2000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
     )
     model = make_pipeline(

@@ -22,7 +22,7 @@ from dnacnn import (
 
 @pytest.fixture(scope="module")
 def data():
-    X, y, _ = make_motif_dataset(n_samples=120, length=24, random_state=1)
+    X, y = make_motif_dataset(n_samples=120, length=24, random_state=1)
     return X, np.where(y == 1, "bound", "free")
 
 
@@ -43,6 +43,7 @@ def fitted(data):
     return model.fit(X, y)
 
 
+@pytest.mark.slow
 def test_pipeline_round_trip_predicts_bit_identically(fitted, data, tmp_path):
     X, _ = data
     path = save_model(fitted, tmp_path / "model.dnacnn")
@@ -60,6 +61,7 @@ def test_pipeline_round_trip_predicts_bit_identically(fitted, data, tmp_path):
     assert (clf.input_shape_, clf.n_features_in_) == ((26, 4), 26)
 
 
+@pytest.mark.slow
 def test_bare_classifier_round_trip(data, tmp_path):
     X, y = data
     Xe = DNAOneHotTransformer().fit_transform(X)
@@ -71,6 +73,7 @@ def test_bare_classifier_round_trip(data, tmp_path):
     assert loaded.classes_.dtype == clf.classes_.dtype
 
 
+@pytest.mark.slow
 def test_the_file_holds_no_pickle_and_loads_without_unpickling(
     fitted, data, tmp_path, monkeypatch
 ):
@@ -89,6 +92,7 @@ def test_the_file_holds_no_pickle_and_loads_without_unpickling(
     assert (load_model(path).predict_proba(X) == fitted.predict_proba(X)).all()
 
 
+@pytest.mark.slow
 def test_a_file_saved_before_the_strand_parameters_is_rebuilt_as_fitted(data, tmp_path):
     # Files written before strands, strand_reduce and dense_activation existed
     # hold forward-strand ReLU networks: their weights also fit the (now
@@ -161,6 +165,7 @@ def test_unfitted_is_refused(tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_a_failed_save_leaves_the_old_file(fitted, tmp_path, monkeypatch):
     path = tmp_path / "model.dnacnn"
     path.write_bytes(b"the good old model")

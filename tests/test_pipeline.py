@@ -28,7 +28,7 @@ def primer_split(primer_data):
 
 @pytest.fixture(scope="module")
 def simulated_split():
-    X, y, _ = make_motif_dataset(2000, 50, random_state=7)
+    X, y = make_motif_dataset(2000, 50, random_state=7)
     return train_test_split(X, y, test_size=0.25, random_state=42)
 
 

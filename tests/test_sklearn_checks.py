@@ -9,6 +9,7 @@ forward strand only: the default ``strands="both"`` needs one-hot A, C, G, T
 """
 
 import pytest
+from fits import FAST
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from dnacnn import DNACNNClassifier, DNACNNRegressor
@@ -31,23 +32,22 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-FAST = dict(
-    kernel_size=1,
-    filters=8,
-    pooling="none",
-    epochs=20,
-    learning_rate=0.01,
-    batch_size=32,
-    strands="forward",
-)
+TABULAR = {
+    **FAST,
+    "kernel_size": 1,
+    "filters": 8,
+    "pooling": "none",
+    "epochs": 20,
+    "strands": "forward",
+}
 
 
 def fast_classifier():
-    return DNACNNClassifier(**FAST, random_state=0)
+    return DNACNNClassifier(**TABULAR, random_state=0)
 
 
 def fast_regressor():
-    return DNACNNRegressor(**FAST, random_state=0)
+    return DNACNNRegressor(**TABULAR, random_state=0)
 
 
 @pytest.mark.slow

@@ -34,7 +34,7 @@ import warnings
 import tensorflow as tf
 from dnacnn import DNACNNClassifier, DNACNNWarning, DNAOneHotTransformer
 from dnacnn import make_motif_dataset
-X, y, _ = make_motif_dataset(n_samples=40, length=20, random_state=0)
+X, y = make_motif_dataset(n_samples=40, length=20, random_state=0)
 X = DNAOneHotTransformer().fit_transform(X)
 params = dict(filters=4, kernel_size=4, epochs=1)
 DNACNNClassifier(**params, n_threads={n_threads}).fit(X, y)
@@ -104,7 +104,7 @@ def test_a_process_that_only_loads_and_predicts_sizes_the_pools(tmp_path, form):
         save_model,
     )
 
-    X, y, _ = make_motif_dataset(n_samples=40, length=20, random_state=0)
+    X, y = make_motif_dataset(n_samples=40, length=20, random_state=0)
     model = make_pipeline(
         DNAOneHotTransformer(), DNACNNClassifier(filters=4, kernel_size=4, epochs=1)
     ).fit(X, y)

@@ -127,7 +127,11 @@ def _load(data: str, random_state: int):
 
     if data == "simulated":
         X, y, positions = make_motif_dataset(
-            n_samples=2000, length=50, motif=TUTORIAL_MOTIF, random_state=random_state
+            n_samples=2000,
+            length=50,
+            motif=TUTORIAL_MOTIF,
+            return_positions=True,
+            random_state=random_state,
         )
         about = (
             f"simulated: 2,000 random sequences of 50 bp, {TUTORIAL_MOTIF} planted "

@@ -96,6 +96,7 @@ def make_motif_dataset(
     positive_fraction: float = 0.5,
     gc_content: float = 0.5,
     both_strands: bool = False,
+    return_positions: bool = False,
     return_strands: bool = False,
     random_state: int | np.random.RandomState | None = None,
 ) -> tuple[np.ndarray, ...]:
@@ -133,8 +134,12 @@ def make_motif_dataset(
         or its reverse complement, and a positive holds one of them at a single
         position. If False, only the forward motif is planted and checked (its
         reverse complement may appear by chance).
+    return_positions : bool, default=False
+        If True, also return where each site was planted (``positions``), as
+        scikit-learn's ``make_blobs(return_centers=True)`` adds its centers.
     return_strands : bool, default=False
-        If True, also return the strand of each planted site.
+        If True, also return the strand of each planted site (``strands``),
+        after ``positions`` when both are asked for.
     random_state : int, RandomState instance or None, default=None
         Seed or generator, as in scikit-learn; an int gives reproducible data.
 
@@ -145,9 +150,10 @@ def make_motif_dataset(
     y : ndarray of shape (n_samples,), dtype=int64
         1 for sequences holding the motif, 0 otherwise.
     positions : ndarray of shape (n_samples,), dtype=int64
-        0-based start of the planted site in ``X[i]``, -1 for negatives. On the
-        minus strand it is where the reverse complement starts, so the site is
-        always ``X[i][positions[i]:positions[i] + width]``.
+        Returned only if ``return_positions=True``: 0-based start of the
+        planted site in ``X[i]``, -1 for negatives. On the minus strand it is
+        where the reverse complement starts, so the site is always
+        ``X[i][positions[i]:positions[i] + width]``.
     strands : ndarray of shape (n_samples,), dtype=int64
         Returned only if ``return_strands=True``: +1 where the motif was planted
         as given, -1 where its reverse complement was, 0 for negatives.
@@ -169,9 +175,15 @@ def make_motif_dataset(
     --------
     >>> import numpy as np
     >>> from dnacnn.datasets import make_motif_dataset
-    >>> X, y, positions = make_motif_dataset(n_samples=10, length=30, random_state=0)
+    >>> X, y = make_motif_dataset(n_samples=10, length=30, random_state=0)
     >>> print(X.shape, y.sum(), len(X[0]))
     (10,) 5 30
+
+    Where each site was planted, only when asked for:
+
+    >>> X, y, positions = make_motif_dataset(
+    ...     n_samples=10, length=30, return_positions=True, random_state=0
+    ... )
     >>> i = np.flatnonzero(y)[0]
     >>> X[i][positions[i] : positions[i] + 12]
     'CGACCGAACTCC'
@@ -242,6 +254,5 @@ def make_motif_dataset(
 
     X = _BASE_BYTES[codes].view(f"S{length}")[:, 0].astype(f"U{length}")
     X = X.astype(object)
-    if return_strands:
-        return X, y, positions, strands
-    return X, y, positions
+    extras = [(return_positions, positions), (return_strands, strands)]
+    return (X, y, *(value for asked, value in extras if asked))

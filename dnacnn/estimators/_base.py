@@ -6,6 +6,63 @@ are the table's (:mod:`dnacnn._params`): a head names itself with ``_kind``
 and gets an ``__init__`` whose signature (what ``inspect.signature``,
 scikit-learn and the documentation read) lists the table's rows for it, and
 its docstring's ``{parameters}`` is replaced by their documentation.
+
+scikeras' private surface
+-------------------------
+scikeras is the wrapper these estimators are built on; where it has no
+public hook for what they need, they override a private method of its
+``BaseWrapper``.  Each override is listed here, once, and each has a test in
+``tests/test_scikeras_overrides.py`` that fails if scikeras stops calling it
+the way this module expects (scikeras 0.13).
+
+``_random_state`` (attribute)
+    Replaced by a property that is always None (its setter ignores the
+    value).  Why: ``_initialize`` sets it, and ``_build_keras_model`` and
+    ``_fit_keras_model`` then enter ``tensorflow_random_state``, which turns
+    on TensorFlow's op determinism for the whole process and reseeds the
+    global generators; the network seeds its own layers
+    (``build_cnn(seed=)``) and ``Batches`` its shuffling.
+``_validate_data(X, y, reset, y_numeric)``
+    Replaced by ``check_onehot`` and the head's ``_validate_targets``.  Why:
+    scikeras' ``check_X_y`` knows tables, not one-hot sequences (2-D or 3-D,
+    uint8, 4 channels for ``strands="both"``), nor the heads' targets.
+``_check_model_param()``
+    Replaced: returns ``_keras_build_fn`` when ``model`` is None, else the
+    user's callable or network.  Why: scikeras refuses ``model`` in a class
+    that defines ``_keras_build_fn`` (its documented hook, which builds the
+    built-in networks here).
+``_build_keras_model()``
+    Extended: scikeras' build (the builder called with the routed
+    ``model__*`` parameters, ``meta`` and ``compile_kwargs`` it accepts), then
+    the head's output layer, loss and metrics added to a user's network that
+    lacks them.
+``_fit_keras_model(X, y, sample_weight, warm_start, epochs, initial_epoch)``
+    Replaced: trains on ``Batches`` (a seeded ``PyDataset``: shuffling,
+    hold-out rows, augmentation) through scikeras' own version, with our
+    callbacks (NaN loss, Ctrl-C, early stopping) added to ``_fit_callbacks``.
+    Why: scikeras hands Keras arrays, whose shuffling draws from global
+    generators, and a hold-out would copy X.
+``_predict_raw(X)``
+    Replaced: scikeras' version, with ``Batches`` handing ``Model.predict``
+    one batch at a time.  Why: scikeras hands it the whole array, which Keras
+    turns into one tensor (4 GiB more for 1M x 1 kb of uint8 one-hot).
+``__getstate__`` / ``__setstate__``
+    Extended: the network is pickled as the bytes of its ``.keras`` archive
+    (``_PackedNetwork``) and unpacked after TensorFlow's pools are sized.
+    Why: scikeras pickles the network inside the state, so it would be
+    rebuilt (TensorFlow's first operations) before ``__setstate__`` runs.
+``__repr__``
+    Replaced by ``BaseEstimator.__repr__``.  Why: scikeras prints every
+    parameter; scikit-learn's repr shows the changed ones.
+
+Private names read, not overridden: ``_fit_callbacks``,
+``_predict_callbacks`` and ``_predict_kwargs`` (what scikeras routes to
+``fit`` and ``predict``), ``_get_compile_kwargs()``, ``_type_of_target()``,
+``scikeras._utils.route_params`` and
+``scikeras._saving_utils.pack_keras_model``/``unpack_keras_model``; the tests
+of the overrides above go through each of them.  None of these overrides has
+a public replacement in scikeras 0.13 (its public hooks, ``_keras_build_fn``,
+``target_encoder`` and ``feature_encoder``, are used as documented).
 """
 
 from __future__ import annotations
@@ -103,11 +160,7 @@ class DNACNNBase:
         if cls.__doc__ and "{parameters}" in cls.__doc__:
             cls.__doc__ = cls.__doc__.replace("{parameters}", _params.numpydoc(head))
 
-    # Replaces scikeras' seeding (BaseWrapper._initialize sets _random_state,
-    # which _build_keras_model and _fit_keras_model then enter through
-    # tensorflow_random_state: it switches TF op determinism on for the whole
-    # process and reseeds the global generators).  The network seeds its own
-    # layers instead (build_cnn(seed=...)) and Batches its own shuffling.
+    # scikeras override (see the module docstring): no global seeding.
     @property
     def _random_state(self):
         return None
@@ -116,7 +169,7 @@ class DNACNNBase:
     def _random_state(self, value):
         pass
 
-    # scikeras prints every parameter; sklearn's repr shows the changed ones.
+    # scikeras override (see the module docstring): the changed parameters.
     __repr__ = BaseEstimator.__repr__
 
     def __sklearn_tags__(self):
@@ -127,10 +180,9 @@ class DNACNNBase:
         return tags
 
     # ------------------------------------------------------------ pickling
-    # scikeras pickles the Keras network inside the state, so it is rebuilt
-    # (TensorFlow's first operations) before __setstate__ runs.  Packing it
-    # here lets a process that only unpickles and predicts (a Dask worker of
-    # predict_dask, a joblib worker) size TensorFlow's pools first.
+    # scikeras override (see the module docstring): a process that only
+    # unpickles and predicts (a Dask worker of predict_dask, a joblib worker)
+    # sizes TensorFlow's pools before the network is rebuilt.
     def __getstate__(self):
         state = super().__getstate__()  # may be self.__dict__ itself
         if isinstance(state.get("model_"), keras.Model):
@@ -208,7 +260,7 @@ class DNACNNBase:
             )
         return check_int(state, "random_state", low=0, high=2**32 - 1)
 
-    # Replaces scikeras' check_X_y, which does not know one-hot sequences.
+    # scikeras override (see the module docstring): one-hot sequences.
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         """Check X (one-hot, 2-D or 3-D) and y; replaces scikeras' version."""
         if X is not None:
@@ -254,8 +306,8 @@ class DNACNNBase:
         model.compile(**compile_kwargs)
         return model
 
-    # Replaces scikeras' check of ``model``, which refuses a callable in a
-    # class that defines _keras_build_fn (ours builds the built-in networks).
+    # scikeras override (see the module docstring): ``model`` beside
+    # _keras_build_fn.
     def _check_model_param(self):
         model = self.model if self.model is not None else self.build_fn
         if model is None:
@@ -270,10 +322,8 @@ class DNACNNBase:
             f"{type(model).__name__} {model!r}."
         )
 
-    # Extends scikeras' build (which calls _check_model_param's function with
-    # the routed model__* parameters, meta and compile_kwargs as it accepts
-    # them): a network of the user's gets the output layer, loss and metrics
-    # it leaves out.
+    # scikeras override (see the module docstring): a network of the user's
+    # gets the output layer, loss and metrics it leaves out.
     def _build_keras_model(self):
         network = super()._build_keras_model()
         if self.model is None and self.build_fn is None:
@@ -333,9 +383,8 @@ class DNACNNBase:
         return network
 
     # ------------------------------------------------------------- training
-    # Replaces scikeras' array fit, whose shuffling (and Keras' shuffle of
-    # arrays) draws from global generators: scikeras' own version trains on
-    # Batches, a seeded PyDataset, with our callbacks added.
+    # scikeras override (see the module docstring): scikeras' own version
+    # trains on Batches, a seeded PyDataset, with our callbacks added.
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
@@ -405,9 +454,8 @@ class DNACNNBase:
         if diverged.found is not None:
             self._raise_diverged(*diverged.found)
 
-    # scikeras hands keras.Model.predict the whole array, which Keras turns
-    # into one tensor (for 1M x 1 kb of uint8 one-hot: 4 GiB more); Batches
-    # hands it one batch at a time.  Otherwise this is scikeras' _predict_raw.
+    # scikeras override (see the module docstring): scikeras' _predict_raw,
+    # but Batches hands keras.Model.predict one batch at a time.
     def _predict_raw(self, X, **kwargs):
         if not self.initialized_:
             raise NotFittedError(

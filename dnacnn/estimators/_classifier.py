@@ -82,7 +82,7 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     --------
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
-    >>> X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
+    >>> X, y = make_motif_dataset(n_samples=200, length=30, random_state=0)
     >>> model = make_pipeline(
     ...     DNAOneHotTransformer(),
     ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),

@@ -63,7 +63,7 @@ class DNACNNRegressor(DNACNNBase, KerasRegressor):
     >>> import numpy as np
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import DNACNNRegressor, DNAOneHotTransformer, make_motif_dataset
-    >>> X, y, _ = make_motif_dataset(n_samples=200, length=30, random_state=0)
+    >>> X, y = make_motif_dataset(n_samples=200, length=30, random_state=0)
     >>> activity = 2.0 * y + np.random.default_rng(0).normal(0, 0.1, 200)
     >>> model = make_pipeline(
     ...     DNAOneHotTransformer(),

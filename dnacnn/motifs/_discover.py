@@ -189,7 +189,9 @@ default="gradient_x_input"
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer
     >>> from dnacnn import make_motif_dataset
     >>> from dnacnn.motifs import discover_motif
-    >>> X, y, positions = make_motif_dataset(200, 40, random_state=0)
+    >>> X, y, positions = make_motif_dataset(
+    ...     200, 40, return_positions=True, random_state=0
+    ... )
     >>> model = make_pipeline(
     ...     DNAOneHotTransformer(),
     ...     DNACNNClassifier(epochs=30, batch_size=32, random_state=0),
@@ -425,7 +427,7 @@ def filter_motifs(
     --------
     >>> from dnacnn import DNACNNClassifier, one_hot_encode, make_motif_dataset
     >>> from dnacnn.motifs import filter_motifs
-    >>> X, y, _ = make_motif_dataset(200, 30, random_state=0)
+    >>> X, y = make_motif_dataset(200, 30, random_state=0)
     >>> X = one_hot_encode(X)
     >>> clf = DNACNNClassifier(filters=8, kernel_size=12, epochs=30, batch_size=32,
     ...                        random_state=0)

@@ -198,7 +198,7 @@ def discover_motifs(
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer
     >>> from dnacnn import make_motif_dataset
     >>> from dnacnn.motifs import discover_motifs
-    >>> X, y, _ = make_motif_dataset(600, 50, random_state=0)
+    >>> X, y = make_motif_dataset(600, 50, random_state=0)
     >>> model = make_pipeline(  # doctest: +SKIP
     ...     DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
     ... ).fit(X, y)
