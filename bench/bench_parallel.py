@@ -84,7 +84,7 @@ def _tree_cpu(root: int | None = None) -> float:
 def _data(n_samples: int, length: int):
     from dnacnn import make_motif_dataset
 
-    X, y, _ = make_motif_dataset(n_samples=n_samples, length=length, random_state=0)
+    X, y = make_motif_dataset(n_samples=n_samples, length=length, random_state=0)
     return X, np.asarray(y)
 
 

@@ -104,7 +104,7 @@ def test_demo_default_run_writes_the_report(tmp_path):
 def test_demo_on_a_folder_and_on_the_primer_data(tmp_path, primer_dir, primer_cache):
     folder = tmp_path / "data"
     folder.mkdir()
-    X, y, _ = make_motif_dataset(400, 40, "TTGACGTCAA", random_state=3)
+    X, y = make_motif_dataset(400, 40, "TTGACGTCAA", random_state=3)
     (folder / "sequences.txt").write_text("\n".join(X) + "\n")
     labels = np.where(y == 1, "bound", "unbound")
     (folder / "labels.txt").write_text("\n".join(labels) + "\n")
@@ -173,7 +173,7 @@ def test_errors_are_one_line_without_traceback(tmp_path, args, message):
 
 @pytest.mark.slow
 def test_fit_predict_explain_round_trip(tmp_path):
-    X, y, positions = make_motif_dataset(300, 30, random_state=0)
+    X, y, positions = make_motif_dataset(300, 30, return_positions=True, random_state=0)
     fasta = tmp_path / "seqs.fa.gz"
     with gzip.open(fasta, "wt") as f:
         f.writelines(
@@ -304,7 +304,7 @@ def test_labels_keep_their_spelling_unless_canonical_ints(tmp_path):
 
 @pytest.fixture
 def small_data(tmp_path):
-    X, y, _ = make_motif_dataset(120, 24, random_state=0)
+    X, y = make_motif_dataset(120, 24, random_state=0)
     (tmp_path / "seqs.txt").write_text("\n".join(X) + "\n")
     (tmp_path / "labels.txt").write_text("\n".join(map(str, y)) + "\n")
     return tmp_path
@@ -421,7 +421,7 @@ def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(small_data):
 @pytest.fixture(scope="module")
 def fitted_model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fitted")
-    X, y, _ = make_motif_dataset(150, 24, random_state=0)
+    X, y = make_motif_dataset(150, 24, random_state=0)
     (folder / "seqs.txt").write_text("\n".join(X) + "\n")
     (folder / "labels.txt").write_text("\n".join(map(str, y)) + "\n")
     run(
@@ -811,7 +811,7 @@ def _fasta(path, sequences, prefix):
 def two_fasta(tmp_path_factory):
     """positives.fa (the planted motif) and negatives.fa, 80 of each."""
     folder = tmp_path_factory.mktemp("fasta")
-    X, y, _ = make_motif_dataset(160, 30, random_state=2)
+    X, y = make_motif_dataset(160, 30, random_state=2)
     _fasta(folder / "positives.fa", X[y == 1], "pos")
     _fasta(folder / "negatives.fa", X[y == 0], "neg")
     (folder / "negatives.txt").write_text("\n".join(X[y == 0]) + "\n")
@@ -891,7 +891,7 @@ def test_fit_with_shuffled_background_and_cross_validation(two_fasta):
 @pytest.mark.slow
 def test_fit_regression_reports_held_out_r2(tmp_path):
     rng = np.random.default_rng(0)
-    X, y, _ = make_motif_dataset(100, 24, random_state=0)
+    X, y = make_motif_dataset(100, 24, random_state=0)
     (tmp_path / "s.txt").write_text("\n".join(X) + "\n")
     (tmp_path / "v.txt").write_text(
         "\n".join(f"{v + rng.normal(0, 0.1):.3f}" for v in y) + "\n"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def onehot():
-    sequences, y, _ = make_motif_dataset(n_samples=300, length=30, random_state=0)
+    sequences, y = make_motif_dataset(n_samples=300, length=30, random_state=0)
     return DNAOneHotTransformer(dtype=np.uint8).fit_transform(sequences), y
 
 
@@ -57,7 +57,7 @@ GRID_SEARCH = """
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from dnacnn import DNACNNClassifier, DNAOneHotTransformer, make_motif_dataset
-X, y, _ = make_motif_dataset(n_samples=400, length=20, random_state=0)
+X, y = make_motif_dataset(n_samples=400, length=20, random_state=0)
 model = make_pipeline(  # 2 steps an epoch, each fit scored on 1 batch
     DNAOneHotTransformer(),
     DNACNNClassifier(filters=4, dense_units=4, epochs=2, random_state=0),

@@ -28,7 +28,7 @@ L = 40
 
 @pytest.fixture(scope="module")
 def data():
-    X, y, _ = make_motif_dataset(n_samples=40, length=L, random_state=0)
+    X, y = make_motif_dataset(n_samples=40, length=L, random_state=0)
     return X, y, DNAOneHotTransformer().fit_transform(X)
 
 

@@ -86,7 +86,7 @@ def test_fold_q_values_tell_a_stable_motif_from_one_folds_accident(jaspar):
 
 
 def test_parameters_are_checked_before_any_fitting():
-    X, y, _ = make_motif_dataset(40, 30, random_state=0)
+    X, y = make_motif_dataset(40, 30, random_state=0)
     model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier())
     with pytest.raises(ValueError, match="attribution must be one of"):
         cross_val_motifs(model, X, y, attribution="saliency")
@@ -103,7 +103,7 @@ def test_parameters_are_checked_before_any_fitting():
 
 @pytest.fixture(scope="module")
 def planted():
-    X, y, _ = make_motif_dataset(1200, 50, random_state=0)
+    X, y = make_motif_dataset(1200, 50, random_state=0)
     return X, y
 
 

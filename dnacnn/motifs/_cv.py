@@ -286,7 +286,7 @@ trim_threshold, n_leiden_runs, name, batch_size, verbose
     >>> from sklearn.pipeline import make_pipeline
     >>> from dnacnn import DNACNNClassifier, DNAOneHotTransformer
     >>> from dnacnn import cross_val_motifs, make_motif_dataset
-    >>> X, y, _ = make_motif_dataset(1500, 50, random_state=0)
+    >>> X, y = make_motif_dataset(1500, 50, random_state=0)
     >>> model = make_pipeline(DNAOneHotTransformer(),
     ...                       DNACNNClassifier(epochs=10, random_state=0))
     >>> result = cross_val_motifs(model, X, y, cv=3)  # doctest: +SKIP

@@ -22,7 +22,7 @@ from dnacnn import (
 )
 
 motif = "CGACCGAACTCC"  # the primer's motif, make_motif_dataset's default
-X, y = make_motif_dataset(n_samples=600, length=50, motif=motif, random_state=0)[:2]
+X, y = make_motif_dataset(n_samples=600, length=50, motif=motif, random_state=0)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.25, random_state=0
 )

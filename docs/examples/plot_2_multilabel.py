@@ -24,8 +24,8 @@ from dnacnn import (
 )
 
 motif_a, motif_b = "CGACCGAACTCC", "TTTAGGCATGCA"
-left, y_a = make_motif_dataset(800, length=40, motif=motif_a, random_state=1)[:2]
-right, y_b = make_motif_dataset(800, length=40, motif=motif_b, random_state=2)[:2]
+left, y_a = make_motif_dataset(800, length=40, motif=motif_a, random_state=1)
+right, y_b = make_motif_dataset(800, length=40, motif=motif_b, random_state=2)
 X = left + right  # 80 bp: A (or not) on the left, B (or not) on the right
 Y = np.column_stack([y_a, y_b])
 X_train, X_test, Y_train, Y_test = train_test_split(X, Y, random_state=0)

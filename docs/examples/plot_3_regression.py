@@ -19,8 +19,8 @@ from sklearn.preprocessing import StandardScaler
 from dnacnn import DNACNNRegressor, DNAOneHotTransformer, make_motif_dataset
 
 motif_a, motif_b = "CGACCGAACTCC", "TTTAGGCATGCA"
-left, a = make_motif_dataset(800, length=40, motif=motif_a, random_state=3)[:2]
-right, b = make_motif_dataset(800, length=40, motif=motif_b, random_state=4)[:2]
+left, a = make_motif_dataset(800, length=40, motif=motif_a, random_state=3)
+right, b = make_motif_dataset(800, length=40, motif=motif_b, random_state=4)
 X = left + right
 rng = np.random.default_rng(0)
 activity = 2.0 * a - 1.5 * b + rng.normal(0, 0.3, size=len(X))
