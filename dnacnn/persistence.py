@@ -4,12 +4,13 @@
 ``joblib.load`` executes: a crafted file runs any code it likes while it is
 being loaded.  :func:`save_model` writes a fitted
 ``make_pipeline(DNAOneHotTransformer(), DNACNNClassifier())`` (or the bare
-classifier) as one zip file holding data only:
+estimator; :class:`~dnacnn.DNACNNRegressor` as well) as one zip file holding
+data only:
 
 ``dnacnn.json``
     the parameters of each step, and the fitted facts (the encoder's
-    ``length_``; the classifier's ``classes_``, ``history_``,
-    ``input_shape_``, ``n_features_in_``), in JSON;
+    ``length_``; the estimator's ``classes_`` or ``n_outputs_``,
+    ``history_``, ``input_shape_``, ``n_features_in_``), in JSON;
 ``model.keras``
     the Keras network, as ``keras.Model.save`` writes it (it can also be
     opened alone with ``keras.saving.load_model(path, safe_mode=True,
@@ -17,10 +18,12 @@ classifier) as one zip file holding data only:
 
 :func:`load_model` checks the file against what :func:`save_model` writes
 (bounded sizes, known classes, parameters and fitted facts), rebuilds the
-classifier from its parameters through scikeras' ``initialize`` and reads the
-weights alone from ``model.keras``; no pickle is involved anywhere.
-(``skops.io`` cannot hold these estimators: its walk of a Keras model fails
-with a ``RecursionError``.)
+estimator from its parameters through scikeras' ``initialize`` and reads the
+weights alone from ``model.keras``; no pickle is involved anywhere.  A
+network of the user's own (``model=``) is the exception that has no
+parameters to rebuild it from: its layers are read from ``model.keras`` in
+Keras' safe mode.  (``skops.io`` cannot hold these estimators: its walk of a
+Keras model fails with a ``RecursionError``.)
 """
 
 from __future__ import annotations
@@ -147,7 +150,7 @@ def _decode(value):
 # saving
 # --------------------------------------------------------------------------
 def _steps(model):
-    """(pipeline params or None, encoder or None, encoder name, classifier, name)."""
+    """(pipeline params or None, encoder or None, encoder name, estimator, name)."""
     from sklearn.pipeline import Pipeline
 
     from .estimators import DNACNNClassifier, DNACNNRegressor
@@ -167,8 +170,8 @@ def _steps(model):
             if params.get("memory") is not None:
                 raise _Unsavable(f"Pipeline(memory={params['memory']!r})")
             extra = {k: v for k, v in params.items() if k not in ("steps", "memory")}
-            (enc_name, encoder), (clf_name, classifier) = model.steps
-            return extra, encoder, enc_name, classifier, clf_name
+            (enc_name, encoder), (estimator_name, estimator) = model.steps
+            return extra, encoder, enc_name, estimator, estimator_name
         raise _Unsavable(
             f"a Pipeline of {kinds} cannot be saved in the safe format, which "
             "holds make_pipeline(DNAOneHotTransformer(), DNACNNClassifier()) "
@@ -218,9 +221,9 @@ def _check_saved_params(kind: str, params: dict) -> None:
 _OWN_NETWORK = {"__network__": _NETWORK}
 
 
-def _classifier_params(classifier) -> dict:
-    params = classifier.get_params(deep=False)
-    kind = type(classifier).__name__
+def _estimator_params(estimator) -> dict:
+    params = estimator.get_params(deep=False)
+    kind = type(estimator).__name__
     own = params.get("model") is not None
     if own:  # the network itself is saved (model.keras), not the callable
         params = {**params, "model": None}
@@ -322,9 +325,9 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
     from sklearn.utils.validation import check_is_fitted
 
     try:
-        pipeline_params, encoder, enc_name, classifier, clf_name = _steps(model)
-        classifier_params = _classifier_params(classifier)  # refusals first
-        check_is_fitted(classifier)
+        pipeline_params, encoder, enc_name, estimator, estimator_name = _steps(model)
+        estimator_params = _estimator_params(estimator)  # refusals first
+        check_is_fitted(estimator)
         steps = []
         if encoder is not None:
             check_is_fitted(encoder)
@@ -340,15 +343,15 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
                 }
             )
         history = {
-            str(k): [float(v) for v in vs] for k, vs in classifier.history_.items()
+            str(k): [float(v) for v in vs] for k, vs in estimator.history_.items()
         }
         steps.append(
             {
-                "name": clf_name,
-                "class": type(classifier).__name__,
-                "params": classifier_params,
+                "name": estimator_name,
+                "class": type(estimator).__name__,
+                "params": estimator_params,
                 "fitted": {
-                    **_fitted_facts(classifier, _FITTED[type(classifier).__name__]),
+                    **_fitted_facts(estimator, _FITTED[type(estimator).__name__]),
                     "history_": _encode(history, "history_"),
                 },
             }
@@ -372,7 +375,7 @@ def save_model(model, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     with tempfile.TemporaryDirectory() as folder:
         network = Path(folder) / _NETWORK
-        classifier.model_.save(network)
+        estimator.model_.save(network)
         with atomic_path(path) as temp, zipfile.ZipFile(temp, "w") as archive:
             archive.writestr(
                 _META, json.dumps(meta, indent=1), compress_type=zipfile.ZIP_DEFLATED
@@ -705,12 +708,12 @@ def _network_params(cls, step: dict) -> tuple:
         _check_saved_params(cls.__name__, params)
     except _Unsavable as exc:
         raise _Invalid(str(exc)) from None
-    classifier = cls(**{**_ADDED_PARAMS, **params})
+    estimator = cls(**{**_ADDED_PARAMS, **params})
     try:
-        classifier._validate_params()  # the checks fit makes
+        estimator._validate_params()  # the checks fit makes
     except (TypeError, ValueError) as exc:
         raise _Invalid(f"{where}: {exc}") from exc
-    return classifier, own
+    return estimator, own
 
 
 def _network_facts(cls, step: dict) -> dict:
@@ -851,7 +854,7 @@ def _load(path: Path):
                 f"save_model writes {' or '.join(map(repr, classes))}"
             )
         cls = classes[step["class"]]
-        classifier, own = _network_params(cls, step)
+        estimator, own = _network_params(cls, step)
         facts = _network_facts(cls, step)
         if encoder is not None:
             _check_encoder_fits(encoder, facts["input_shape_"])
@@ -861,13 +864,13 @@ def _load(path: Path):
                 _copy(archive, network_info, out)
             if own:
                 with _reading("reading the network's layers"):
-                    classifier.set_params(model=_own_network(network))
+                    estimator.set_params(model=_own_network(network))
             with _reading("building the network from its parameters"):
-                _load_classifier(classifier, facts, network)
+                _load_estimator(estimator, facts, network)
     if encoder is None:
-        return classifier
+        return estimator
     return Pipeline(
-        [(steps[0]["name"], encoder), (step["name"], classifier)], **pipeline
+        [(steps[0]["name"], encoder), (step["name"], estimator)], **pipeline
     )
 
 
@@ -886,21 +889,21 @@ def _own_network(network: Path):
     )
 
 
-def _load_classifier(classifier, fitted: dict, network: Path) -> None:
+def _load_estimator(estimator, fitted: dict, network: Path) -> None:
     from collections import defaultdict
 
-    configure_threads(classifier.n_threads)  # before the network's first op
+    configure_threads(estimator.n_threads)  # before the network's first op
     # Build the network (and scikeras' encoders) for the saved classes and
     # shape, without seeding the process' random generators, then read the
     # weights: load_weights reads data only from the .keras archive.  The
     # input is one row of zeros seen as many (no memory for a long input).
     targets, shape = _dummy_targets(fitted), fitted["input_shape_"]
-    random_state = classifier.random_state
-    classifier.set_params(random_state=None)
+    random_state = estimator.random_state
+    estimator.set_params(random_state=None)
     zeros = np.broadcast_to(np.zeros((1, *shape), np.float32), (len(targets), *shape))
-    classifier.initialize(zeros, targets)
-    classifier.set_params(random_state=random_state)
-    network_ = classifier.model_
+    estimator.initialize(zeros, targets)
+    estimator.set_params(random_state=random_state)
+    network_ = estimator.model_
     try:
         if network_.optimizer is not None:  # its state is saved too
             network_.optimizer.build(network_.trainable_variables)
@@ -912,14 +915,14 @@ def _load_classifier(classifier, fitted: dict, network: Path) -> None:
             f"{text[:200]})"
         ) from exc
     if (
-        classifier.input_shape_ != tuple(shape)
-        or classifier.n_features_in_ != fitted["n_features_in_"]
+        estimator.input_shape_ != tuple(shape)
+        or estimator.n_features_in_ != fitted["n_features_in_"]
         or any(
-            np.asarray(getattr(classifier, name)).tolist()
+            np.asarray(getattr(estimator, name)).tolist()
             != np.asarray(fitted[name]).tolist()
             for name in ("classes_", "n_outputs_")
             if name in fitted
         )
     ):
         raise _Invalid("its fitted facts do not match its network")
-    classifier.history_ = defaultdict(list, fitted["history_"])
+    estimator.history_ = defaultdict(list, fitted["history_"])
