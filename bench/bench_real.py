@@ -120,6 +120,9 @@ CONFIGS: dict[str, dict | None] = {
     "dilated-small": {"architecture": "dilated", "filters": 64, "n_conv_layers": 2},
     "cnn-wide": {"filters": 128, "dense_units": 32, "dropout": 0.2},
     "deepbind-wide": {"architecture": "deepbind", "filters": 128},
+    # early stopping below "auto"'s 10,000 sequences (50 epochs there now)
+    "es": {"early_stopping": True},
+    "deepbind-es": {"architecture": "deepbind", "early_stopping": True},
 }
 
 
