@@ -347,6 +347,7 @@ def _file_size_limit(limit):
     return preexec
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["model.dnacnn", "model.joblib"])
 def test_a_failed_model_write_leaves_the_old_model(small_data, name):
     old = small_data / name
@@ -376,6 +377,7 @@ def test_a_failed_model_write_leaves_the_old_model(small_data, name):
     assert sorted(p.name for p in small_data.iterdir()) == before
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_one_line_exits_130_and_writes_nothing(small_data):
     old = small_data / "model.dnacnn"
     old.write_bytes(b"a good model from yesterday")
@@ -440,6 +442,7 @@ def fitted_model(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path):
     import joblib
 
@@ -468,6 +471,7 @@ def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path)
     assert ".joblib" in help_text
 
 
+@pytest.mark.slow
 def test_explain_refuses_a_used_folder_and_overwrite_replaces_only_its_files(
     fitted_model, tmp_path
 ):
@@ -479,6 +483,7 @@ def test_explain_refuses_a_used_folder_and_overwrite_replaces_only_its_files(
     assert refused.returncode == 1 and "--overwrite" in refused.stderr
     run("explain", model, seqs, "--out", out, "--n-figures", "1", "--overwrite")
     assert sorted(p.name for p in out.iterdir()) == [
+        "hits.bed",
         "motif.meme",
         "motif_logo.png",
         "notes.txt",
@@ -527,6 +532,7 @@ def test_an_output_that_is_an_input_is_refused_before_any_work(
         assert (small_data / name).read_bytes() == data
 
 
+@pytest.mark.slow
 def test_sigterm_is_like_ctrl_c_one_line_exit_143_nothing_left(small_data, tmp_path):
     old = small_data / "model.dnacnn"
     old.write_bytes(b"a good model from yesterday")
@@ -570,6 +576,7 @@ def test_sigterm_is_like_ctrl_c_one_line_exit_143_nothing_left(small_data, tmp_p
     assert list(temp.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_sigterm_while_writing_removes_the_part_file(tmp_path):
     """In-process: the signal arrives while a result is half written."""
     import dnacnn.cli as cli
@@ -600,6 +607,7 @@ def argparse_namespace(command):
     return argparse.Namespace(command=command)
 
 
+@pytest.mark.slow
 def test_explain_overwrite_keeps_the_old_set_when_the_disk_fills(
     fitted_model, tmp_path, monkeypatch, capsys
 ):
@@ -636,6 +644,7 @@ def test_explain_overwrite_keeps_the_old_set_when_the_disk_fills(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ex", "few.txt"]
 
 
+@pytest.mark.slow
 def test_explain_explains_the_logit_by_default_and_labels_the_units(
     fitted_model, tmp_path
 ):

@@ -68,7 +68,8 @@ def test_fit_bed_errors_name_the_file_and_line(tmp_path, bed, options, message):
     assert not (tmp_path / "m.dnacnn").exists()
 
 
-def test_fit_from_peaks_then_score_a_vcf(tmp_path):
+@pytest.mark.slow
+def test_fit_from_peaks_then_explain_and_score_a_vcf(tmp_path):
     genome, peaks = plant(make_genome(random_state=5), 8, random_state=5)
     write_fasta(genome, tmp_path / "genome.fa")
     write_bed(peaks, tmp_path / "peaks.narrowPeak", narrow=True)
@@ -93,6 +94,38 @@ def test_fit_from_peaks_then_score_a_vcf(tmp_path):
     # 64 sequences: the peaks and as many shuffles; a fifth held out
     assert "32 peaks of peaks.narrowPeak and 32 background" in fit.stdout
     assert "fitted on 51 sequences; held out 13 (stratified" in fit.stdout
+    explained = dnacnn(
+        "explain",
+        "model.dnacnn",
+        "peaks.narrowPeak",
+        "--genome",
+        "genome.fa",
+        "--n-figures",
+        1,
+        "--out",
+        "explained",
+        cwd=tmp_path,
+    )
+    assert explained.returncode == 0, explained.stderr
+    # the model's 60-bp windows, centred on each summit, in genome coordinates
+    summits = peaks.start + (peaks.end - peaks.start) // 2
+    windows = {(c, s - 30, s + 30) for c, s in zip(peaks.chrom, summits, strict=True)}
+
+    def inside(chrom, start, end):
+        return any(c == chrom and s <= start and end <= e for c, s, e in windows)
+
+    graph = (tmp_path / "explained" / "attributions.bedGraph").read_text()
+    rows = [line.split("\t") for line in graph.splitlines()[1:]]
+    assert graph.startswith("track type=bedGraph") and rows
+    assert all(inside(c, int(s), int(e)) for c, s, e, _ in rows)
+    covered = sum(int(e) - int(s) for _, s, e, _ in rows)
+    assert covered == len(windows) * 60  # every base of every window, once
+    hits = (tmp_path / "explained" / "hits.bed").read_text().splitlines()[1:]
+    assert hits, "the motif's sites are written"
+    for hit in hits:
+        chrom, start, end, _, score, strand = hit.split("\t")
+        assert inside(chrom, int(start), int(end)) and strand in "+-"
+        assert 0 <= int(score) <= 1000
     ref = genome["chr1"][999]
     (tmp_path / "v.vcf").write_text(
         "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\n"

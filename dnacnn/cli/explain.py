@@ -53,7 +53,13 @@ NAMED = r"named_motif_\d+\.png"
 
 #: The files ``dnacnn explain`` writes, and replaces with ``--overwrite``.
 EXPLAIN_FILES = matches(
-    r"saliency\.tsv", r"saliency_\d+\.png", r"motif\.meme", r"motif_logo\.png", NAMED
+    r"saliency\.tsv",
+    r"saliency_\d+\.png",
+    r"motif\.meme",
+    r"motif_logo\.png",
+    r"hits\.bed",
+    r"attributions\.bedGraph",
+    NAMED,
 )
 
 #: q-value below which a match names a motif.
@@ -147,14 +153,33 @@ def add_parser(sub, parents=()) -> None:
             "draw it for the first sequences, and discover the motif the "
             "model learned. Writes saliency.tsv (id, position, base, "
             "saliency_<units>), saliency_<i>.png (above 1,000 bases, a summary: "
-            "each bin's range of scores, the top base marked), motif.meme "
-            "and motif_logo.png into --out, which must be new or empty unless "
-            "--overwrite. " + SECURITY
+            "each bin's range of scores, the top base marked), motif.meme, "
+            "motif_logo.png and hits.bed (the motif's sites, a BED file for "
+            "IGV or the UCSC browser) into --out, which must be new or empty "
+            "unless --overwrite. With --genome, SEQUENCES is a BED or "
+            "narrowPeak file: the model's windows around each peak are read "
+            "from the genome, hits.bed is in genome coordinates, and "
+            "attributions.bedGraph holds the per-base saliency. " + SECURITY
         ),
     )
     p.add_argument("model", help="a model saved by 'dnacnn fit' (.dnacnn, or .joblib)")
-    p.add_argument("sequences", help="sequences: one per line, or FASTA (.gz ok)")
+    p.add_argument(
+        "sequences",
+        help=(
+            "sequences: one per line, or FASTA (.gz ok); with --genome, a BED "
+            "or narrowPeak file of intervals"
+        ),
+    )
     p.add_argument("--out", required=True, help="folder for the results")
+    p.add_argument(
+        "--genome",
+        default=None,
+        help=(
+            "the genome FASTA that SEQUENCES' intervals lie on: explain the "
+            "model's windows centred on each peak's summit, and write hits.bed "
+            "and attributions.bedGraph in genome coordinates"
+        ),
+    )
     p.add_argument(
         "--overwrite",
         action="store_true",
@@ -248,6 +273,8 @@ def run(args) -> None:
     inputs = {
         "the model (MODEL)": args.model,
         "the sequences (SEQUENCES)": args.sequences,
+        "the genome (--genome)": args.genome,
+        "the genome's index": args.genome and f"{args.genome}.fai",
     }
     with results_folder(
         out,
@@ -257,9 +284,19 @@ def run(args) -> None:
         inputs=inputs,
     ) as stage:
         model = load_model(args.model)
-        sequences, ids = read_sequences(args.sequences)
-        if ids is None:
-            ids = [str(i) for i in range(len(sequences))]
+        windows = None
+        if args.genome is None:
+            sequences, ids = read_sequences(args.sequences)
+            if ids is None:
+                ids = [str(i) for i in range(len(sequences))]
+        else:
+            sequences, windows, intervals = _read_peaks(model, args)
+            ids = [
+                f"{c}:{s}-{e}"
+                for c, s, e in zip(
+                    windows.chrom, windows.start, windows.end, strict=True
+                )
+            ]
         scores = saliency(
             model, sequences, method=args.method, target=args.target, output=args.units
         )
@@ -276,6 +313,18 @@ def run(args) -> None:
             with atomic_path(stage / "motif.meme") as temp:
                 write_meme([motif], temp)
             _logo_figure(motif, stage / "motif_logo.png")
+            _write_hits(stage / "hits.bed", motif, ids, windows)
+        if windows is not None:
+            from ..genome import write_bedgraph
+
+            write_bedgraph(
+                intervals,
+                scores,
+                stage / "attributions.bedGraph",
+                genome=args.genome,
+                length=len(sequences[0]),
+                track=f"dnacnn saliency ({args.units})",
+            )
         if args.name_motifs:
             rows, _ = named_motifs(
                 model, sequences, target=args.target, out=stage, fallback=motif
@@ -292,6 +341,47 @@ def run(args) -> None:
         f"{message}; {len(figures)} figures; discovered motif {motif.consensus} "
         f"({len(motif.sites)} sites) written to {out / 'motif.meme'}"
     )
+
+
+def _read_peaks(model, args):
+    """The model's windows around the intervals of ``args.sequences``."""
+    from ..genome._tracks import read_windows
+
+    encoder = model[0] if hasattr(model, "steps") else None
+    length = getattr(encoder, "length_", None)
+    if length is None:
+        length = model.input_shape_[0]
+    return read_windows(args.sequences, args.genome, length=int(length))
+
+
+def _write_hits(path, motif, ids, windows) -> None:
+    """``hits.bed``: the motif's sites, on the genome or on each sequence."""
+    import numpy as np
+    import pandas as pd
+
+    from ..genome import write_bed
+
+    sites = motif.sites
+    rows = np.asarray(sites["sequence"], dtype=np.int64)
+    starts = np.asarray(sites["start"], dtype=np.int64)
+    ends = starts + motif.width
+    strands = np.asarray(sites["strand"])
+    if windows is None:  # the sequence's id is the BED "chromosome"
+        chrom = np.asarray(ids, dtype=object)[rows]
+        strand = np.where(strands == 1, "+", "-").astype(object)
+    else:
+        chrom, starts, ends, strand = windows.to_genome(rows, starts, ends, strands)
+    hits = pd.DataFrame(
+        {
+            "chrom": chrom,
+            "start": starts,
+            "end": ends,
+            "strand": strand,
+            "motif": motif.consensus,
+            "score": np.asarray(sites["score"], dtype=np.float64),
+        }
+    )
+    write_bed(hits, path, score="score", track=f"dnacnn motif {motif.consensus}")
 
 
 def _write_table(path, ids, sequences, scores, units) -> None:
