@@ -39,7 +39,8 @@ def keras_fit(monkeypatch):
     calls = []
 
     def fit(self, x=None, y=None, **kwargs):
-        calls.append({"x": x, "y": y, **kwargs})
+        # the estimators release their batches when fit ends: count them now
+        calls.append({"x": x, "y": y, "n_batches": len(x), **kwargs})
         epochs = kwargs["epochs"] - kwargs.get("initial_epoch", 0)
         return SimpleNamespace(history={"loss": [1.0] * epochs})
 
@@ -80,7 +81,7 @@ def test_fit_and_partial_fit_call_our_fit_keras_model_as_it_expects(data, keras_
     # what scikeras routes to fit (_fit_callbacks)
     first, second = keras_fit
     assert isinstance(first["x"], Batches) and first["y"] is None
-    assert len(first["x"]) == 3  # 40 sequences in batches of batch_size=16
+    assert first["n_batches"] == 3  # 40 sequences in batches of batch_size=16
     assert (first["epochs"], first["initial_epoch"], first["shuffle"]) == (2, 0, False)
     assert {StopOnNaN, StopOnInterrupt} <= {type(c) for c in first["callbacks"]}
     assert (second["epochs"], second["initial_epoch"]) == (3, 2)
@@ -178,17 +179,25 @@ def test_the_built_in_network_is_built_by_our_keras_build_fn(data):
 @pytest.mark.parametrize("head", [DNACNNClassifier, DNACNNRegressor])
 def test_predictions_go_to_keras_one_batch_at_a_time(data, head):
     X, y = data
-    model = head(**SMALL).initialize(X, y)
-    calls = []
-    with spy(keras.Model, "predict", calls):
+    # more batches than EAGER_PREDICT_BATCHES: Keras' predict function runs
+    model = head(**{**SMALL, "batch_size": 8}).initialize(X, y)
+    calls, sizes = [], []
+    original = keras.Model.predict
+
+    def predict(self, batches, **kwargs):
+        calls.append((batches, kwargs))
+        sizes.append(len(batches))  # released when predict ends
+        return original(self, batches, **kwargs)
+
+    with mock.patch.object(keras.Model, "predict", predict):
         predicted = (
             model.predict_proba(X, verbose=0)
             if head is DNACNNClassifier
             else model.predict(X, verbose=0)
         )
-    (((batches,), kwargs),) = calls
+    ((batches, kwargs),) = calls
     assert isinstance(batches, Batches)
-    assert len(batches) == 3  # batch_size=16, routed by scikeras to predict
+    assert sizes == [5]  # batch_size=8, routed by scikeras to predict
     assert kwargs["verbose"] == 0
     assert kwargs["callbacks"] == model._predict_callbacks
     assert len(predicted) == 40
