@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import sys
 import time
@@ -81,7 +80,12 @@ from sklearn.metrics import accuracy_score, matthews_corrcoef, roc_auc_score
 from sklearn.pipeline import make_pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_tasks import epochs_trained, kmer_model, machine_line  # noqa: E402
+from bench_tasks import (  # noqa: E402
+    epochs_trained,
+    json_store,
+    kmer_model,
+    machine_line,
+)
 
 from dnacnn import (  # noqa: E402
     DNACNNClassifier,
@@ -508,18 +512,7 @@ def main() -> None:
     print("shipped: " + ", ".join(f"{k}={shipped[k]!r}" for k in keys))
     print()
 
-    records, save = [], None
-    if args.json:
-
-        def save(records):
-            with open(args.json + ".tmp", "w") as f:
-                json.dump({"configs": CONFIGS, "records": records}, f, indent=1)
-            os.replace(args.json + ".tmp", args.json)
-
-        if args.resume and os.path.exists(args.json):
-            with open(args.json) as f:
-                records = json.load(f)["records"]
-            print(f"Resuming: {len(records)} fits read from {args.json}")
+    records, save = json_store(args.json, CONFIGS, args.resume)
 
     # each set's size and length (from seed 0's read; the records say n train)
     for real in sets:

@@ -386,6 +386,28 @@ def summary(cells, configs, records) -> list[str]:
     return lines
 
 
+def json_store(path, configs, resume):
+    """(records read back with ``resume``, a ``save(records)`` or None).
+
+    ``save`` writes ``{"configs": configs, "records": records}`` to ``path``
+    atomically after every fit, so that an interrupted run resumes.
+    """
+    if not path:
+        return [], None
+
+    def save(records):
+        with open(path + ".tmp", "w") as f:
+            json.dump({"configs": configs, "records": records}, f, indent=1)
+        os.replace(path + ".tmp", path)
+
+    records = []
+    if resume and os.path.exists(path):
+        with open(path) as f:
+            records = json.load(f)["records"]
+        print(f"Resuming: {len(records)} fits read from {path}")
+    return records, save
+
+
 def machine_line() -> str:
     import keras
     import sklearn
@@ -451,19 +473,8 @@ def main() -> None:
             )
     print()
 
-    records, save = [], None
-    if args.json:
-
-        def save(records):
-            with open(args.json + ".tmp", "w") as f:
-                json.dump({"configs": CONFIGS, "records": records}, f, indent=1)
-            os.replace(args.json + ".tmp", args.json)
-
-        if args.resume and os.path.exists(args.json):
-            with open(args.json) as f:
-                records = json.load(f)["records"]
-            print(f"Resuming: {len(records)} fits read from {args.json}")
-    elif args.resume:
+    records, save = json_store(args.json, CONFIGS, args.resume)
+    if args.resume and not args.json:
         parser.error("--resume needs --json")
     start = time.perf_counter()
     records = run(cells, args.configs, range(args.seeds), records, save)
