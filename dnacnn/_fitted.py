@@ -21,6 +21,7 @@ from ._validation import check_onehot
 __all__ = [
     "Placement",
     "Resolved",
+    "fitted_length",
     "output_names",
     "resolve",
     "target_indices",
@@ -83,6 +84,18 @@ def is_network(estimator) -> bool:
         callable(getattr(estimator, "initialize", None))
         and "model" in getattr(estimator, "get_params", dict)()
     )
+
+
+def fitted_length(model) -> int | None:
+    """The sequence length a fitted Pipeline's encoder pads or cuts to.
+
+    The first step's ``length_`` that is set, or None (no encoder fitted with
+    a length, or not a Pipeline).
+    """
+    for _, step in getattr(model, "steps", None) or ():
+        if getattr(step, "length_", None) is not None:
+            return int(step.length_)
+    return None
 
 
 def resolve(estimator, X) -> Resolved:

@@ -12,6 +12,7 @@ from ._params import (
     POOLINGS,
     STRAND_REDUCTIONS,
     STRANDS,
+    Activation,
     architecture_defaults,
     check_params,
     numpydoc,
@@ -214,8 +215,8 @@ def resolve_network_params(params) -> dict:
     The result holds every network parameter, with plain ``int``/``float``
     values where the parameter is a number.
     """
-    p = {name: get_param(name).default for name in NETWORK_PARAMS}
-    p["strand_reduce"] = get_param("strand_reduce").default_for("classifier")
+    # build_cnn's defaults: the classifier's (strand_reduce="max")
+    p = {name: get_param(name).default_for("classifier") for name in NETWORK_PARAMS}
     p.update(params)
     check_params(p)
     for name, value in architecture_defaults(p["architecture"]).items():
@@ -435,10 +436,10 @@ def _check_architecture(input_shape, n_outputs, *, output, **p) -> None:
 
     check_int(n_outputs, "n_outputs", low=2 if output == "softmax" else 1)
     check_choice(output, "output", OUTPUTS)
-    Activation = get_param("dense_activation").check
-    Activation(p["dense_activation"], "dense_activation")  # now against Keras
+    # the table checked the names' types; Keras is loaded now: are they its?
+    Activation()(p["dense_activation"], "dense_activation")
     if p["conv_activation"] is not None:
-        Activation(p["conv_activation"], "conv_activation")
+        Activation()(p["conv_activation"], "conv_activation")
     if p["strands"] == "both" and input_shape[1] != 4:
         raise ValueError(
             f"strands='both' reads the reverse complement of one-hot DNA of 4 "

@@ -345,13 +345,12 @@ def run(args) -> None:
 
 def _read_peaks(model, args):
     """The model's windows around the intervals of ``args.sequences``."""
+    from .._fitted import fitted_length
     from ..genome._tracks import read_windows
 
-    encoder = model[0] if hasattr(model, "steps") else None
-    length = getattr(encoder, "length_", None)
-    if length is None:
-        length = model.input_shape_[0]
-    return read_windows(args.sequences, args.genome, length=int(length))
+    network = model[-1] if hasattr(model, "steps") else model
+    length = fitted_length(model) or network.input_shape_[0]
+    return read_windows(args.sequences, args.genome, length=length)
 
 
 def _write_hits(path, motif, ids, windows) -> None:

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .._fitted import is_network, resolve
+from .._fitted import fitted_length, is_network, resolve
 from .._validation import check_choice, check_int
 from ..models import logit_function
 from ..preprocessing import one_hot_encode
@@ -39,11 +39,8 @@ def _parts(model, genome, length):
             "genome is None and the model has no GenomeSequenceTransformer to "
             "take it from: pass genome='genome.fa'."
         )
-    if length is None and steps is not None:
-        for _, step in steps:
-            if getattr(step, "length_", None) is not None:
-                length = int(step.length_)
-                break
+    if length is None:
+        length = fitted_length(model)
     if length is None:
         raise ValueError(
             "the window length is unknown: pass length=, or use a model whose "
