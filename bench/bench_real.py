@@ -103,6 +103,9 @@ KMER = "6-mer"
 #: Named configurations: changes to the shipped defaults (None: as shipped).
 CONFIGS: dict[str, dict | None] = {
     "defaults": None,
+    # the default before "wide" (dnacnn 0.x: one convolution, global max)
+    "cnn": {"architecture": "cnn"},
+    "cnn-es": {"architecture": "cnn", "early_stopping": True},
     "primer": {"architecture": "primer"},
     "deepbind": {"architecture": "deepbind"},
     "basset": {"architecture": "basset"},
@@ -475,8 +478,15 @@ def main() -> None:
     parser.add_argument(
         "--configs",
         nargs="+",
-        default=["defaults", "deepbind", "dilated"],
+        default=["defaults", "cnn", "deepbind", "dilated"],
         choices=list(CONFIGS),
+    )
+    parser.add_argument(
+        "--show",
+        nargs="*",
+        default=[],
+        choices=list(CONFIGS),
+        help="configurations reported from --json's records, not fitted",
     )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument(
@@ -546,7 +556,7 @@ def main() -> None:
         for r in records
         if r.get("max_train") == args.max_train and r.get("epochs_cap") == args.epochs
     ]
-    models = [*args.configs, KMER]
+    models = [*args.configs, *(m for m in args.show if m not in args.configs), KMER]
 
     print()
     print(f"Seeds 0..{args.seeds - 1}, max train {args.max_train}; {machine_line()}")

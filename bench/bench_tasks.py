@@ -124,6 +124,8 @@ PREVIOUS = {
 CONFIGS: dict[str, dict | None] = {
     "previous": PREVIOUS,
     "defaults": None,
+    # the default network before "wide" (one convolution, global max)
+    "cnn": {"architecture": "cnn"},
     "forward": {"strands": "forward"},
     # the choices behind the defaults, with the GELU hidden layer they were
     # first measured with (GELU's erf computes a sequence's value differently

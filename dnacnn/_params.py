@@ -68,6 +68,12 @@ AUGMENTATIONS = (None, "reverse_complement")
 #: them: changing a value here would rebuild older files differently, so a
 #: new layout gets a new name instead.
 ARCHITECTURES: dict[str, dict[str, Any]] = {
+    "wide": {
+        "filters": 256,
+        "kernel_size": 11,
+        "dense_units": 32,
+        "dropout": 0.2,
+    },
     "cnn": {
         "filters": 64,
         "kernel_size": 19,
@@ -298,10 +304,12 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "architecture",
-        "cnn",
-        "{'cnn', 'primer', 'deepbind', 'basset', 'dilated', 'danq'}",
+        "wide",
+        "{'wide', 'cnn', 'primer', 'deepbind', 'basset', 'dilated', 'danq'}",
         "The network's layout (:func:`dnacnn.models.build_cnn` describes each "
-        "and cites its paper): ``'cnn'`` one convolution and global max "
+        "and cites its paper): ``'wide'`` one wide convolution, max and mean "
+        "pooling together (chosen on real ChIP-seq; see the user guide); "
+        "``'cnn'`` one convolution and global max "
         "pooling; ``'primer'`` the tutorial's; ``'deepbind'`` max and mean "
         "pooling together; ``'basset'`` convolution blocks with batch norm; "
         "``'dilated'`` dilated residual blocks (BPNet-like); ``'danq'`` a "

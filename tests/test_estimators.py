@@ -360,7 +360,10 @@ def test_partial_fit_with_classes_takes_a_one_class_batch(planted_onehot):
     [
         ({"kernel_size": 40}, "fewer than kernel_size=40"),
         ({"pooling": "avg"}, "pooling must be one of"),
-        ({"architecture": "resnet"}, "architecture must be one of 'cnn', 'primer'"),
+        (
+            {"architecture": "resnet"},
+            "architecture must be one of 'wide', 'cnn', 'primer'",
+        ),
         ({"dropout": 1.5}, "dropout == 1.5, must be < 1"),
         ({"dropout": float("nan")}, "dropout must be a finite number"),
         ({"filters": 0}, "filters == 0, must be >= 1"),

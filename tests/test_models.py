@@ -65,7 +65,7 @@ def test_sequences_too_short_for_an_architecture_are_a_clear_error():
 
 
 def test_an_unknown_architecture_names_the_choices():
-    with pytest.raises(ValueError, match=r"architecture must be one of 'cnn'"):
+    with pytest.raises(ValueError, match=r"architecture must be one of 'wide'"):
         build_cnn((50, 4), 2, architecture="resnet")
     with pytest.raises(ValueError, match=r"architecture must be one of"):
         DNACNNClassifier(architecture="resnet").fit(_random_onehot(8, 30), [0, 1] * 4)
@@ -210,3 +210,46 @@ def test_every_architecture_saves_and_loads(architecture, planted, tmp_path):
     clf.fit(X, y[:64])
     loaded = load_model(save_model(clf, tmp_path / f"{architecture}.dnacnn"))
     np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), rtol=1e-5)
+
+
+# --------------------------------------------------------------------------
+# the package's tools on a user's network
+# --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def own_pipeline(planted):
+    """A user's DanQ-like network behind the one-hot encoder, fitted once."""
+    from sklearn.pipeline import make_pipeline
+
+    from dnacnn import DNAOneHotTransformer
+
+    X, y = planted
+    return make_pipeline(
+        DNAOneHotTransformer(),
+        DNACNNClassifier(model=danq_like, epochs=15, batch_size=32, random_state=0),
+    ).fit(X, y)
+
+
+@pytest.mark.slow
+def test_ism_and_motif_discovery_read_a_users_network(own_pipeline, planted):
+    from dnacnn import discover_motif, in_silico_mutagenesis
+
+    X, y = planted
+    assert own_pipeline.score(X, y) > 0.9
+    network = own_pipeline[-1].model_
+    onehot = one_hot_encode(X[:2])
+    effects = in_silico_mutagenesis(own_pipeline, X[:2], output="logit")
+    # by hand: every substitution's logit minus the sequence's, for the class
+    # dnacnn explains (the positive one)
+    logit = logit_function(network)
+    cls = [1, 1]
+    for i in range(2):
+        mutants = np.repeat(onehot[i : i + 1], 4 * onehot.shape[1], axis=0)
+        for p in range(onehot.shape[1]):
+            mutants[4 * p : 4 * p + 4, p] = np.eye(4)
+        base = np.asarray(logit([onehot[i : i + 1]]))[0, cls[i]]
+        changes = np.asarray(logit([mutants]))[:, cls[i]] - base
+        np.testing.assert_allclose(effects[i], changes.reshape(-1, 4), atol=1e-4)
+    motif = discover_motif(own_pipeline, X, width=12)
+    assert motif.consensus in ("CGACCGAACTCC", "GGAGTTCGGTCG")
+    with pytest.raises(ValueError, match=r"no DeepLIFT rule for layer 'bidirectional'"):
+        saliency(own_pipeline, X[:2], method="deeplift_shap", output="logit")

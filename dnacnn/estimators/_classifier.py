@@ -35,13 +35,14 @@ class DNACNNClassifier(DNACNNBase, KerasClassifier):
     classes, cross-entropy), or a 0/1 indicator matrix ``(n_samples, k)`` for
     multi-label classification (``k`` sigmoid outputs, binary
     cross-entropy; ``predict`` gives the indicator matrix, ``predict_proba``
-    one probability per label).  The network is ``n_conv_layers`` of
-    ``Conv1D(filters, kernel_size)``, the ``pooling`` step,
+    one probability per label).  The network is ``architecture``'s layers
+    (see :func:`dnacnn.models.build_cnn`), then
     ``Dense(dense_units, dense_activation)``, ``Dropout(dropout)`` and the
-    output (see :func:`dnacnn.models.build_cnn`), trained with ``optimizer``
-    (Adam).  The defaults scan both strands for a motif anywhere in the
-    sequence (global max pooling), which works on short and long sequences
-    alike.  The primer tutorial's exact network and training are::
+    output, trained with ``optimizer`` (Adam).  The default (``"wide"``)
+    scans both strands with 256 filters and keeps each filter's maximum (is
+    a site there?) and mean (how much of the sequence looks like one) over
+    all positions, which works on short and long sequences alike.  The
+    primer tutorial's exact network and training are::
 
         DNACNNClassifier(architecture="primer", conv_activation=None,
                          dense_activation="relu", strands="forward",
