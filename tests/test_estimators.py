@@ -79,6 +79,7 @@ def test_not_fitted():
 def test_tutorial_network_is_reachable_by_parameters(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(
+        architecture="cnn",
         filters=32,
         kernel_size=12,
         conv_activation=None,
@@ -119,6 +120,7 @@ def test_tutorial_network_is_reachable_by_parameters(planted_onehot):
 def test_architecture_parameters_change_the_network(planted_onehot):
     X, y = planted_onehot
     clf = DNACNNClassifier(
+        architecture="cnn",
         n_conv_layers=2,
         kernel_size=5,
         filters=8,
@@ -149,14 +151,17 @@ def test_the_default_network_reads_both_strands_through_one_scan(planted_onehot)
         "InputLayer",
         "ReverseComplement",
         "Conv1D",  # one layer, called on each strand: shared weights
-        "GlobalMaxPooling1D",
+        "GlobalMaxPooling1D",  # architecture="wide": each filter's maximum
+        "GlobalAveragePooling1D",  # ... and its mean
+        "Concatenate",
         "Maximum",  # strand_reduce="max", the classifier's default
         "Dense",
+        "Dropout",
     ]
     hidden, output = (
         layer for layer in clf.model_.layers if layer.name.startswith("dense")
     )
-    assert (hidden.units, hidden.activation.__name__) == (16, "leaky_relu")
+    assert (hidden.units, hidden.activation.__name__) == (32, "leaky_relu")
     assert len(layers["Conv1D"]._inbound_nodes) == 2
 
 

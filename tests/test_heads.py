@@ -148,7 +148,8 @@ def test_transformed_target_regressor_composes(strings, activity):
         transformer=StandardScaler(),
     ).fit(X, y)
     assert model.score(X, y) > 0.9
-    assert abs(model.predict(X).mean() - y.mean()) < 50
+    # back on y's scale (the network itself was fitted on standardized y)
+    assert abs(model.predict(X).mean() - y.mean()) < 0.25 * y.std()
 
 
 @pytest.mark.slow
