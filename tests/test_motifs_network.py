@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from dnacnn import DNAOneHotTransformer, make_motif_dataset, one_hot_encode
@@ -198,14 +197,10 @@ def test_filter_motifs_of_a_pipeline_use_original_coordinates(strands):
 
 
 @pytest.fixture(scope="module")
-def primer_model(primer_data):
-    from dnacnn import DNACNNClassifier
-
-    X_train, _, y_train, _ = train_test_split(
-        primer_data.sequences, primer_data.target, test_size=0.25, random_state=42
-    )
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(random_state=0))
-    return model.fit(X_train, y_train), X_train, y_train
+def primer_model(primer_pipeline, primer_split):
+    """conftest's default pipeline fitted on the primer data, and its training data."""
+    X_train, _, y_train, _ = primer_split
+    return primer_pipeline, X_train, y_train
 
 
 @pytest.mark.slow
