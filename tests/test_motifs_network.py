@@ -263,12 +263,14 @@ def test_discover_motif_recovers_a_planted_pwm(planted_pwm, both_strands):
     from dnacnn import DNACNNClassifier
 
     X, y = make_motif_dataset(
-        2000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
+        1000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
     )
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+        DNAOneHotTransformer(), DNACNNClassifier(epochs=20, random_state=0)
     ).fit(X, y)
     motif = discover_motif(model, X, both_strands=both_strands)
     assert motif.width >= 12
-    # measured: r = 0.999 (forward) and 0.994 (both strands), 14 positions
+    # measured, 14 positions, data and model of random_state 0-2: r = 0.989-
+    # 0.994 (forward) and 0.979-0.995 (both strands); 2,000 sequences and 30
+    # epochs gave 0.999 and 0.994
     assert best_alignment_r(motif.pfm, planted_pwm, min_overlap=12) > 0.95
