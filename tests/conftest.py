@@ -33,6 +33,9 @@ tutorial's exact files (``sequences.txt``, ``labels.txt``) read them from
 ``../shared/data/primer/`` beside the checkout (as CI has it) or from a cache
 that ``fetch_primer()`` filled earlier, and skip, saying how to enable them,
 when neither holds the files.  Nothing downloads at test time.
+``primer_split`` is the tutorial's train/test split of them, and
+``primer_pipeline`` the default pipeline fitted once on its training part,
+shared as ``planted_classifier`` is.
 """
 
 from __future__ import annotations
@@ -112,6 +115,32 @@ def primer_data(tmp_path_factory, primer_dir: Path):
 
     home = _seed_cache(tmp_path_factory.mktemp("primer") / "data_home", primer_dir)
     return fetch_primer(data_home=home, download_if_missing=False)
+
+
+@pytest.fixture(scope="session")
+def primer_split(primer_data):
+    """The tutorial's split of the primer data: ``X_train, X_test, y_train, y_test``."""
+    from sklearn.model_selection import train_test_split
+
+    return train_test_split(
+        primer_data.sequences, primer_data.target, test_size=0.25, random_state=42
+    )
+
+
+@pytest.fixture(scope="session")
+def primer_pipeline(primer_split):
+    """The default pipeline (``random_state=0``) fitted on ``primer_split``'s
+    training part, as README's example fits it.
+
+    Shared by the whole session: read it, never refit or change it.
+    """
+    from sklearn.pipeline import make_pipeline
+
+    from dnacnn import DNACNNClassifier, DNAOneHotTransformer
+
+    X_train, _, y_train, _ = primer_split
+    model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(random_state=0))
+    return model.fit(X_train, y_train)
 
 
 # ------------------------------------------------------------ shared data

@@ -1,4 +1,12 @@
-"""The ``dnacnn`` command, run as a user runs it: the installed script."""
+"""The ``dnacnn`` command, run as a user runs it: the installed script.
+
+What only a process of its own shows (the installed script, an exit on a
+signal, TensorFlow's start-up messages, a size limit, the user's whole
+round trip) runs the script (:func:`run`).  A test that reads no more than
+what a command prints and writes calls the same entry point in this process
+(``here``, :func:`dnacnn.cli.main`): a fresh process imports TensorFlow
+first, about 5 s of CPU each time.
+"""
 
 import base64
 import gzip
@@ -10,6 +18,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -31,6 +40,26 @@ def run(*args, cwd=None, env=None, check=True):
     if check and result.returncode != 0:
         raise AssertionError(f"exit {result.returncode}\n{result.stderr[-3000:]}")
     return result
+
+
+@pytest.fixture
+def here(capsys, monkeypatch):
+    """``here(*args, cwd=None, check=True)``: ``dnacnn ARGS`` run in this
+    process by :func:`dnacnn.cli.main`, returned as :func:`run` returns it
+    (``returncode``, ``stdout``, ``stderr``)."""
+    from dnacnn.cli import main
+
+    def call(*args, cwd=None, check=True):
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()  # what came before is not this command's
+        status = main([str(arg) for arg in args])
+        out, err = capsys.readouterr()
+        if check and status != 0:
+            raise AssertionError(f"exit {status}\n{err[-3000:]}")
+        return SimpleNamespace(returncode=status, stdout=out, stderr=err)
+
+    return call
 
 
 def test_installed_command_and_help():
@@ -443,7 +472,7 @@ def fitted_model(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path):
+def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path, here):
     import joblib
 
     from dnacnn import load_model
@@ -454,17 +483,17 @@ def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path)
     joblib.dump(model, tmp_path / "a.model")
     (tmp_path / "b.model").write_bytes((fitted_model / "model.dnacnn").read_bytes())
     (tmp_path / "b.pkl").write_bytes((fitted_model / "model.dnacnn").read_bytes())
-    safe = run("predict", tmp_path / "b.model", seqs, "--proba").stdout
-    pickled = run("predict", tmp_path / "a.joblib", seqs, "--proba").stdout
+    safe = here("predict", tmp_path / "b.model", seqs, "--proba").stdout
+    pickled = here("predict", tmp_path / "a.joblib", seqs, "--proba").stdout
     assert safe == pickled and len(safe.splitlines()) == 151
     # a dnacnn file under a joblib name is still read without unpickling
-    assert run("predict", tmp_path / "b.pkl", seqs, "--proba").stdout == safe
+    assert here("predict", tmp_path / "b.pkl", seqs, "--proba").stdout == safe
     # a pickle under any other name is refused, not unpickled
-    refused = run("predict", tmp_path / "a.model", seqs, check=False)
+    refused = here("predict", tmp_path / "a.model", seqs, check=False)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     last = refused.stderr.strip().splitlines()[-1]
     assert "a.model" in last and "not a dnacnn model file" in last and ".joblib" in last
-    bad = run("predict", seqs, seqs, check=False)
+    bad = here("predict", seqs, seqs, check=False)
     assert bad.returncode == 1 and "not a dnacnn model file" in bad.stderr
     help_text = " ".join(run("predict", "--help").stdout.split())
     assert "only load those you trust" in help_text
@@ -473,15 +502,15 @@ def test_predict_reads_a_pickle_only_under_a_joblib_name(fitted_model, tmp_path)
 
 @pytest.mark.slow
 def test_explain_refuses_a_used_folder_and_overwrite_replaces_only_its_files(
-    fitted_model, tmp_path
+    fitted_model, tmp_path, here
 ):
     model, seqs = fitted_model / "model.dnacnn", fitted_model / "seqs.txt"
     out = tmp_path / "ex"
-    run("explain", model, seqs, "--out", out, "--n-figures", "3")
+    here("explain", model, seqs, "--out", out, "--n-figures", "3")
     (out / "notes.txt").write_text("mine")
-    refused = run("explain", model, seqs, "--out", out, check=False)
+    refused = here("explain", model, seqs, "--out", out, check=False)
     assert refused.returncode == 1 and "--overwrite" in refused.stderr
-    run("explain", model, seqs, "--out", out, "--n-figures", "1", "--overwrite")
+    here("explain", model, seqs, "--out", out, "--n-figures", "1", "--overwrite")
     assert sorted(p.name for p in out.iterdir()) == [
         "hits.bed",
         "motif.meme",
@@ -646,7 +675,7 @@ def test_explain_overwrite_keeps_the_old_set_when_the_disk_fills(
 
 @pytest.mark.slow
 def test_explain_explains_the_logit_by_default_and_labels_the_units(
-    fitted_model, tmp_path
+    fitted_model, tmp_path, here
 ):
     from dnacnn import load_model, saliency
 
@@ -658,7 +687,7 @@ def test_explain_explains_the_logit_by_default_and_labels_the_units(
     for units in (None, "logit", "probability"):
         out = tmp_path / f"ex-{units}"
         extra = [] if units is None else ["--units", units]
-        run("explain", model, few, "--out", out, "--n-figures", "1", *extra)
+        here("explain", model, few, "--out", out, "--n-figures", "1", *extra)
         rows = [r.split("\t") for r in (out / "saliency.tsv").read_text().splitlines()]
         assert rows[0] == ["id", "position", "base", f"saliency_{units or 'logit'}"]
         expected = saliency(estimator, sequences, output=units or "logit")
@@ -832,11 +861,11 @@ def _scores(out: str) -> dict:
 
 
 @pytest.mark.slow
-def test_fit_on_two_fasta_files_reports_held_out_scores(two_fasta):
+def test_fit_on_two_fasta_files_reports_held_out_scores(two_fasta, here):
     n_pos = len(two_fasta.joinpath("positives.fa").read_text().split(">")) - 1
     n_neg = len(two_fasta.joinpath("negatives.fa").read_text().split(">")) - 1
     fast = ["--epochs", "15", "--kernel-size", "8", "--learning-rate", "0.01"]
-    out = run(
+    out = here(
         "fit",
         "positives.fa",
         "negatives.fa",
@@ -854,11 +883,11 @@ def test_fit_on_two_fasta_files_reports_held_out_scores(two_fasta):
     scores = _scores(out)
     assert set(scores) == {"auROC", "accuracy", "MCC"} and scores["auROC"] > 0.8
     # the negatives are class 0, the positives class 1
-    table = run("predict", "m.dnacnn", "positives.fa", cwd=two_fasta).stdout
+    table = here("predict", "m.dnacnn", "positives.fa", cwd=two_fasta).stdout
     predicted = [row.split(",")[1] for row in table.splitlines()[1:]]
     assert set(predicted) <= {"0", "1"} and predicted.count("1") > 0.7 * n_pos
     # the same data through --negatives (a plain file): the same model
-    again = run(
+    again = here(
         "fit",
         "positives.fa",
         "--negatives",
@@ -873,8 +902,8 @@ def test_fit_on_two_fasta_files_reports_held_out_scores(two_fasta):
 
 
 @pytest.mark.slow
-def test_fit_with_shuffled_background_and_cross_validation(two_fasta):
-    out = run(
+def test_fit_with_shuffled_background_and_cross_validation(two_fasta, here):
+    out = here(
         "fit",
         "positives.fa",
         "--background",
@@ -898,14 +927,14 @@ def test_fit_with_shuffled_background_and_cross_validation(two_fasta):
 
 
 @pytest.mark.slow
-def test_fit_regression_reports_held_out_r2(tmp_path):
+def test_fit_regression_reports_held_out_r2(tmp_path, here):
     rng = np.random.default_rng(0)
     X, y = make_motif_dataset(100, 24, random_state=0)
     (tmp_path / "s.txt").write_text("\n".join(X) + "\n")
     (tmp_path / "v.txt").write_text(
         "\n".join(f"{v + rng.normal(0, 0.1):.3f}" for v in y) + "\n"
     )
-    out = run(
+    out = here(
         "fit",
         "s.txt",
         "v.txt",
@@ -920,7 +949,7 @@ def test_fit_regression_reports_held_out_r2(tmp_path):
     ).stdout
     assert "fitted on 80 sequences; held out 20 (--test-size 0.2" in out
     assert re.search(r"R\^2 -?[\d.]+", out) and "auROC" not in out
-    out = run(
+    out = here(
         "fit",
         "s.txt",
         "v.txt",

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from dnacnn import DNAOneHotTransformer, make_motif_dataset, one_hot_encode
@@ -198,14 +197,10 @@ def test_filter_motifs_of_a_pipeline_use_original_coordinates(strands):
 
 
 @pytest.fixture(scope="module")
-def primer_model(primer_data):
-    from dnacnn import DNACNNClassifier
-
-    X_train, _, y_train, _ = train_test_split(
-        primer_data.sequences, primer_data.target, test_size=0.25, random_state=42
-    )
-    model = make_pipeline(DNAOneHotTransformer(), DNACNNClassifier(random_state=0))
-    return model.fit(X_train, y_train), X_train, y_train
+def primer_model(primer_pipeline, primer_split):
+    """conftest's default pipeline fitted on the primer data, and its training data."""
+    X_train, _, y_train, _ = primer_split
+    return primer_pipeline, X_train, y_train
 
 
 @pytest.mark.slow
@@ -268,12 +263,14 @@ def test_discover_motif_recovers_a_planted_pwm(planted_pwm, both_strands):
     from dnacnn import DNACNNClassifier
 
     X, y = make_motif_dataset(
-        2000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
+        1000, 200, motif=planted_pwm, both_strands=both_strands, random_state=0
     )
     model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=30, random_state=0)
+        DNAOneHotTransformer(), DNACNNClassifier(epochs=20, random_state=0)
     ).fit(X, y)
     motif = discover_motif(model, X, both_strands=both_strands)
     assert motif.width >= 12
-    # measured: r = 0.999 (forward) and 0.994 (both strands), 14 positions
+    # measured, 14 positions, data and model of random_state 0-2: r = 0.989-
+    # 0.994 (forward) and 0.979-0.995 (both strands); 2,000 sequences and 30
+    # epochs gave 0.999 and 0.994
     assert best_alignment_r(motif.pfm, planted_pwm, min_overlap=12) > 0.95
