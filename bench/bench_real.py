@@ -200,11 +200,16 @@ def read_gue(task: str) -> Callable[..., dict]:
     return read
 
 
+def deepbind_table(stem: str, name: str) -> pd.DataFrame:
+    """``<stem>_<name>.tsv.gz`` of deepbind/ (``name``: train_AC or test_B)."""
+    with gzip.open(DATA / "deepbind" / f"{stem}_{name}.tsv.gz", "rt") as f:
+        return pd.read_csv(f, sep="\t")
+
+
 def read_deepbind(stem: str) -> Callable[..., dict]:
     def read(seed: int, max_train: int | None) -> dict:
         def table(name):
-            with gzip.open(DATA / "deepbind" / f"{stem}_{name}.tsv.gz", "rt") as f:
-                return pd.read_csv(f, sep="\t")
+            return deepbind_table(stem, name)
 
         peaks = table("train_AC")["seq"].to_numpy(dtype=object)
         if max_train is not None and 2 * len(peaks) > max_train:
@@ -238,17 +243,26 @@ def _gue(name, published):
     return RealSet(name, "gue", "MCC", published, "DNABERT-2", read_gue(name))
 
 
+#: The DeepBind ENCODE sets: factor -> file stem in deepbind/.
+DEEPBIND_STEMS = {
+    "ELK1": "ELK1_GM12878_Stanford",
+    "GABPA": "GABPA_GM12878_HudsonAlpha",
+    "ARID3A": "ARID3A_K562_Stanford",
+    "CTCFL": "CTCFL_K562_HudsonAlpha",
+    "FOXA1": "FOXA1_HepG2_HudsonAlpha",
+}
+
 #: The sets, smallest training set first.
 SETS = [
     RealSet("nfe2", "nfe2", "auROC", 0.9929, "gkm-SVM", read_nfe2),
     _gue("mouse_tf0", 0.5676),
-    _deepbind("ELK1", "ELK1_GM12878_Stanford", 0.9529),
-    _deepbind("GABPA", "GABPA_GM12878_HudsonAlpha", 0.9797),
-    _deepbind("ARID3A", "ARID3A_K562_Stanford", 0.8875),
-    _deepbind("CTCFL", "CTCFL_K562_HudsonAlpha", 0.9867),
+    _deepbind("ELK1", DEEPBIND_STEMS["ELK1"], 0.9529),
+    _deepbind("GABPA", DEEPBIND_STEMS["GABPA"], 0.9797),
+    _deepbind("ARID3A", DEEPBIND_STEMS["ARID3A"], 0.8875),
+    _deepbind("CTCFL", DEEPBIND_STEMS["CTCFL"], 0.9867),
     _gue("human_tf1", 0.7606),
     _gue("human_tf0", 0.7199),
-    _deepbind("FOXA1", "FOXA1_HepG2_HudsonAlpha", 0.9818),
+    _deepbind("FOXA1", DEEPBIND_STEMS["FOXA1"], 0.9818),
 ]
 
 

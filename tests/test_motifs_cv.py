@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 
 from dnacnn import (
     DNACNNClassifier,
+    DNACNNRegressor,
     DNAOneHotTransformer,
     Motif,
     cross_val_motifs,
@@ -98,7 +99,19 @@ def test_parameters_are_checked_before_any_fitting():
         cross_val_motifs(model, X, y, verbose=1)
     with pytest.raises(FileNotFoundError):
         cross_val_motifs(model, X, y, database="no-such-file.meme")
+    with pytest.raises(ValueError, match="explain must be one of"):
+        cross_val_motifs(model, X, y, explain="positives")
+    with pytest.raises(ValueError, match="target=7 is not a label"):
+        cross_val_motifs(model, X, y, explain="target", target=7)
+    with pytest.raises(ValueError, match="two classes"):
+        cross_val_motifs(model, X, np.arange(len(X)) % 3, explain="target")
+    with pytest.raises(ValueError, match="one label per row"):
+        cross_val_motifs(model, X, np.c_[y, y], explain="target")
+    regressor = make_pipeline(DNAOneHotTransformer(), DNACNNRegressor())
+    with pytest.raises(ValueError, match="needs a classifier"):
+        cross_val_motifs(regressor, X, y.astype(float), explain="target")
     assert not hasattr(model[-1], "model_")  # nothing was fitted
+    assert not hasattr(regressor[-1], "model_")
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +165,38 @@ def test_a_planted_motif_holds_in_every_fold(planted, jaspar):
         checked += 1
     assert checked > 0.9 * len(sites)
     assert "stable=" in repr(result)
+
+
+@pytest.mark.slow
+def test_explain_target_explains_only_that_class(planted, jaspar):
+    X, y = planted
+    model = make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
+    )
+    result = cross_val_motifs(
+        model,
+        X,
+        y,
+        cv=KFold(3, shuffle=True, random_state=0),
+        explain="target",
+        n_leiden_runs=3,
+        database=jaspar,
+    )
+    # every row is still held out (and scored) once ...
+    held = np.sort(np.concatenate(result.test_indices))
+    np.testing.assert_array_equal(held, np.arange(len(X)))
+    assert (result.fold_scores > 0.9).all()
+    # ... but only the bound ones are explained: every site is in one
+    top = result.motifs[0]
+    assert PLANTED in (top.consensus, top.reverse_complement().consensus)
+    for motif in result.motifs:
+        assert (y[motif.sites["sequence"]] == 1).all()
+    # the per-fold counts are of sites in the fold's bound sequences
+    per_fold = result.folds[result.folds["motif"] == top.name]
+    for fold, test in enumerate(result.test_indices):
+        in_fold = np.isin(top.sites["sequence"], test)
+        assert per_fold["sites"].iloc[fold] == in_fold.sum()
+    assert result.summary.iloc[0]["stable"]
 
 
 @pytest.mark.slow
