@@ -276,5 +276,8 @@ def test_ism_and_motif_discovery_read_a_users_network(own_pipeline, planted):
         np.testing.assert_allclose(effects[i], changes.reshape(-1, 4), atol=1e-4)
     motif = discover_motif(own_pipeline, X, width=12)
     assert motif.consensus in ("CGACCGAACTCC", "GGAGTTCGGTCG")
-    with pytest.raises(ValueError, match=r"no DeepLIFT rule for layer 'bidirectional'"):
+    with pytest.raises(
+        ValueError,
+        match=r"no DeepLIFT rule for layer 'bidirectional\w*' \(Bidirectional\)",
+    ):
         saliency(own_pipeline, X[:2], method="deeplift_shap", output="logit")
