@@ -42,6 +42,7 @@ EXPECTED_FAILED_CHECKS = {
 
 TABULAR = {
     **FAST,
+    "architecture": "cnn",  # the layout whose pooling="none" flattens
     "kernel_size": 1,
     "filters": 8,
     "pooling": "none",
