@@ -41,6 +41,7 @@ __all__ = [
     "PARAMS",
     "POOLINGS",
     "STRANDS",
+    "SHAPE_PARAMS",
     "STRAND_REDUCTIONS",
     "Param",
     "architecture_defaults",
@@ -49,6 +50,7 @@ __all__ = [
     "numpydoc",
     "params",
     "signature_parameters",
+    "unused_shape_params",
 ]
 
 #: The estimators (heads) the table describes.
@@ -127,6 +129,21 @@ def architecture_defaults(architecture: str) -> dict[str, Any]:
     """The values the shape parameters left at None take in ``architecture``."""
     _validation().check_choice(architecture, "architecture", tuple(ARCHITECTURES))
     return dict(ARCHITECTURES[architecture])
+
+
+#: The shape parameters: those some architecture gives a value (the others
+#: use the ones their layout has, and ignore the rest).
+SHAPE_PARAMS = tuple(dict.fromkeys(k for a in ARCHITECTURES.values() for k in a))
+
+
+def unused_shape_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The shape parameters set in ``values`` that its architecture ignores."""
+    used = architecture_defaults(values["architecture"])
+    return {
+        name: values[name]
+        for name in SHAPE_PARAMS
+        if name not in used and values.get(name) is not None
+    }
 
 
 # --------------------------------------------------------------------------
@@ -354,7 +371,7 @@ PARAMS: tuple[Param, ...] = (
         None,
         "int or None",
         "Convolution layers ('cnn'), blocks ('basset') or residual blocks "
-        "('dilated'); ignored by the others." + _SEE_ARCH,
+        "('dilated'); the others ignore it, with a warning at fit." + _SEE_ARCH,
         Int(low=1),
         none=True,
         network=True,
@@ -374,7 +391,8 @@ PARAMS: tuple[Param, ...] = (
         "{'global_max', 'global_average', 'max', 'none'} or None",
         "What follows the last convolution of ``'cnn'`` and ``'primer'``: "
         "global max (or mean) pooling, ``MaxPooling1D(pool_size)`` + "
-        "``Flatten``, or ``Flatten``; ignored by the others." + _SEE_ARCH,
+        "``Flatten``, or ``Flatten``; the others ignore it, with a warning at "
+        "fit." + _SEE_ARCH,
         Choice(POOLINGS),
         none=True,
         network=True,
@@ -383,8 +401,9 @@ PARAMS: tuple[Param, ...] = (
         "pool_size",
         None,
         "int or None",
-        "Window of the local max pooling (between layers, and for "
-        "``pooling='max'``)." + _SEE_ARCH,
+        "Window of the local max pooling (``'cnn'`` and ``'primer'`` between "
+        "layers and for ``pooling='max'``, ``'basset'``, ``'danq'``); the "
+        "others ignore it, with a warning at fit." + _SEE_ARCH,
         Int(low=1),
         none=True,
         network=True,

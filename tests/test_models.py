@@ -64,6 +64,29 @@ def test_sequences_too_short_for_an_architecture_are_a_clear_error():
         build_cnn((20, 4), 2, architecture="basset")
 
 
+@pytest.mark.slow
+def test_a_shape_parameter_the_network_does_not_read_is_warned_of():
+    import warnings
+
+    from dnacnn import DNACNNWarning
+
+    X, y = _random_onehot(16, 30), np.array([0, 1] * 8)
+    fast = dict(epochs=1, batch_size=16, verbose=0, random_state=0)
+    with pytest.warns(DNACNNWarning) as caught:
+        DNACNNClassifier(pooling="max", pool_size=3, **fast).fit(X, y)
+    (message,) = [str(w.message) for w in caught if w.category is DNACNNWarning]
+    assert message.startswith("pooling='max', pool_size=3: not used by ")
+    assert "architecture='wide' (it reads filters, kernel_size," in message
+    with pytest.warns(DNACNNWarning, match=r"filters=8: not used by the network"):
+        DNACNNClassifier(model=danq_like, filters=8, **fast).fit(X, y)
+    # the same parameters where the architecture reads them: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DNACNNWarning)
+        DNACNNClassifier(architecture="cnn", pooling="max", pool_size=3, **fast).fit(
+            X, y
+        )
+
+
 def test_an_unknown_architecture_names_the_choices():
     with pytest.raises(ValueError, match=r"architecture must be one of 'wide'"):
         build_cnn((50, 4), 2, architecture="resnet")

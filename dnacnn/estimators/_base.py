@@ -68,6 +68,7 @@ a public replacement in scikeras 0.13 (its public hooks, ``_keras_build_fn``,
 from __future__ import annotations
 
 import inspect
+import warnings
 from numbers import Integral
 
 import keras
@@ -81,6 +82,7 @@ from .. import _params, interpret
 from .._threads import configure_threads
 from .._training import Batches, StopOnInterrupt, StopOnNaN, holdout
 from .._validation import check_int, check_onehot
+from ..exceptions import DNACNNWarning
 from ..models import build_cnn, custom_objects
 
 __all__ = ["DNACNNBase", "EARLY_STOPPING_AUTO"]
@@ -199,8 +201,29 @@ class DNACNNBase:
     def _check_params(self) -> None:
         """Check the parameters and size TensorFlow's pools: ``fit`` starts here."""
         self._validate_params()
+        self._warn_unused_params()
         # fit starts here: TensorFlow's pools are sized before its first op
         configure_threads(self.n_threads)
+
+    def _warn_unused_params(self) -> None:
+        """Warn of shape parameters that the network being built will not read."""
+        values = {name: getattr(self, name) for name in _params.NETWORK_PARAMS}
+        if self.model is None and self.build_fn is None:
+            unused = _params.unused_shape_params(values)
+            reads = ", ".join(_params.architecture_defaults(self.architecture))
+            reader = f"architecture={self.architecture!r} (it reads {reads})"
+        else:
+            unused = {
+                k: values[k] for k in _params.SHAPE_PARAMS if values[k] is not None
+            }
+            reader = "the network given as model"
+        if unused:
+            given = ", ".join(f"{k}={v!r}" for k, v in unused.items())
+            warnings.warn(
+                f"{given}: not used by {reader}, so ignored.",
+                DNACNNWarning,
+                stacklevel=4,
+            )
 
     def _validate_params(self) -> None:
         """Check every parameter: the table's checks, then what they mean together.
