@@ -109,12 +109,8 @@ def load_pwm200():
 
 def tutorial_network(seed: int) -> DNACNNClassifier:
     return DNACNNClassifier(
-        filters=32,
-        kernel_size=12,
+        architecture="primer",  # 32 filters of 12, max pooling 4, dense 16
         conv_activation=None,
-        pooling="max",
-        pool_size=4,
-        dense_units=16,
         dense_activation="relu",
         strands="forward",
         learning_rate=0.001,  # Keras' Adam default, as in the tutorial
