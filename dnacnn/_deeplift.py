@@ -21,12 +21,17 @@ change of the output.  The rules follow tangermeme's ``deep_lift_shap``
 * a softmax output by the average of its Jacobian along the straight path
   between the two logit vectors (Gauss-Legendre quadrature), a sigmoid or
   exponential output by the rescale rule;
+* an ``LSTM`` (alone or in ``Bidirectional``, DanQ's) step by step: its
+  gates and activations by the rescale rule, and each product of two changing
+  values (gate times candidate, forget gate times the previous cell, output
+  gate times the squashed cell) by the Shapley split of its two factors, so
+  that its contributions still add up to its change;
 * convolutions, dense layers, batch normalization at inference, average
   pooling, flatten, concatenation, residual ``Add``, dropout at inference and
   the reverse complement are linear: their gradients are DeepLIFT's
   multipliers as they are.
 
-Any other layer (an LSTM, a user's own layer) raises a ValueError that names
+Any other layer (a GRU, a user's own layer) raises a ValueError that names
 it.  Nothing here touches the model it explains: its copy has weights of its
 own, refreshed from the model at every call.
 """
@@ -231,6 +236,31 @@ def _softmax_rule(logits):
     return softmax(logits)
 
 
+def _product_rule(a, b):
+    """``a * b`` elementwise, each factor credited by the Shapley split.
+
+    The change ``a b - a_ref b_ref`` is ``(a - a_ref)(b + b_ref) / 2 + (b -
+    b_ref)(a + a_ref) / 2`` exactly: each factor's multiplier is the mean of
+    the other's two values (the Shapley values of a product of two inputs).
+    """
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def product(a, b):
+        def gradient(upstream):
+            a_in, a_ref = tf.split(a, 2)
+            b_in, b_ref = tf.split(b, 2)
+            for_a, for_b = (b_in + b_ref) / 2, (a_in + a_ref) / 2
+            return (
+                upstream * tf.concat([for_a, for_a], 0),
+                upstream * tf.concat([for_b, for_b], 0),
+            )
+
+        return a * b, gradient
+
+    return product(a, b)
+
+
 def _layer_classes():
     """Keras layers standing in for max pooling in the DeepLIFT copy."""
     import keras
@@ -264,7 +294,72 @@ def _layer_classes():
             )
             return keras.ops.reshape(_max_rule(stacked), (-1, *shape))
 
-    return MaxRulePooling, MaxRuleMerge
+    class LSTMRule(keras.layers.Layer):
+        """An ``LSTM``, or a ``Bidirectional`` pair of them, with DeepLIFT's rules.
+
+        ``directions`` holds each LSTM's config (forward first, as the
+        weights are ordered); the gates by the rescale rule, their products
+        by :func:`_product_rule`, the rest linear.
+        """
+
+        def __init__(self, directions, merge_mode=None, **kwargs):
+            super().__init__(**kwargs)
+            self.directions, self.merge_mode = directions, merge_mode
+
+        def build(self, input_shape):
+            self.cells = []
+            for i, config in enumerate(self.directions):
+                units = config["units"]
+                cell = [
+                    self.add_weight(shape=(input_shape[-1], 4 * units), name=f"k{i}"),
+                    self.add_weight(shape=(units, 4 * units), name=f"r{i}"),
+                ]
+                if config["use_bias"]:
+                    cell.append(self.add_weight(shape=(4 * units,), name=f"b{i}"))
+                self.cells.append(cell)
+
+        def _run(self, config, weights, x):
+            import tensorflow as tf
+
+            units = config["units"]
+            gate = rescale(keras.activations.get(config["recurrent_activation"]))
+            squash = rescale(keras.activations.get(config["activation"]))
+            if config["go_backwards"]:
+                x = tf.reverse(x, [1])
+            z_x = tf.einsum("btc,cu->btu", x, weights[0])
+            if len(weights) == 3:
+                z_x = z_x + weights[2]
+            h = c = tf.zeros((tf.shape(x)[0], units), x.dtype)
+            outputs = []
+            for t in range(x.shape[1]):
+                z = z_x[:, t] + tf.matmul(h, weights[1])
+                i, f, g, o = tf.split(z, 4, axis=-1)
+                c = _product_rule(gate(f), c) + _product_rule(gate(i), squash(g))
+                h = _product_rule(gate(o), squash(c))
+                outputs.append(h)
+            if not config["return_sequences"]:
+                return h
+            return tf.stack(outputs, axis=1)
+
+        def call(self, x, mask=None, training=None):
+            import tensorflow as tf
+
+            runs = [
+                self._run(config, weights, x)
+                for config, weights in zip(self.directions, self.cells, strict=True)
+            ]
+            if len(runs) == 1:
+                return runs[0]
+            forward, backward = runs
+            if self.directions[1]["return_sequences"]:
+                backward = tf.reverse(backward, [1])  # as Bidirectional aligns it
+            if self.merge_mode == "concat":
+                return tf.concat([forward, backward], -1)
+            if self.merge_mode == "sum":
+                return forward + backward
+            return (forward + backward) / 2  # "ave"
+
+    return MaxRulePooling, MaxRuleMerge, LSTMRule
 
 
 # --------------------------------------------------------------------------
@@ -281,9 +376,48 @@ def _unsupported(layer, why: str) -> ValueError:
         f"method='deeplift_shap' has no DeepLIFT rule for layer {layer.name!r} "
         f"({type(layer).__name__}): {why}. It handles elementwise activations, "
         "max and average pooling, convolutions, dense and batch normalization "
-        "layers, and the strand merge. Use method='integrated_gradients' "
+        "layers, LSTMs and the strand merge. Use method='integrated_gradients' "
         "(or in_silico_mutagenesis) for this network."
     )
+
+
+def _lstm_rule(layer, LSTMRule):
+    """The DeepLIFT stand-in of an ``LSTM`` or ``Bidirectional(LSTM)`` layer."""
+    import keras
+
+    if type(layer).__name__ == "Bidirectional":
+        merge_mode = layer.get_config()["merge_mode"]
+        if merge_mode not in ("concat", "sum", "ave"):
+            raise _unsupported(
+                layer, f"merge_mode={merge_mode!r} (concat, sum and ave are handled)"
+            )
+        inner = [layer.forward_layer, layer.backward_layer]
+    else:
+        merge_mode, inner = None, [layer]
+    directions = []
+    for lstm in inner:
+        config = lstm.get_config()
+        if type(lstm).__name__ != "LSTM":
+            raise _unsupported(layer, f"it wraps a {type(lstm).__name__}, not an LSTM")
+        if config.get("return_state") or config.get("stateful"):
+            raise _unsupported(layer, "return_state and stateful are not handled")
+        for key in ("activation", "recurrent_activation"):
+            if _activation_name(keras.activations.get(config[key])) not in ELEMENTWISE:
+                raise _unsupported(layer, f"its {key} {config[key]!r} is not handled")
+        directions.append(
+            {
+                key: config[key]
+                for key in (
+                    "units",
+                    "activation",
+                    "recurrent_activation",
+                    "use_bias",
+                    "go_backwards",
+                    "return_sequences",
+                )
+            }
+        )
+    return LSTMRule(directions, merge_mode, name=layer.name)
 
 
 def deeplift_network(model):
@@ -300,7 +434,7 @@ def deeplift_network(model):
     """
     import keras
 
-    MaxRulePooling, MaxRuleMerge = _layer_classes()
+    MaxRulePooling, MaxRuleMerge, LSTMRule = _layer_classes()
     last = model.layers[-1]
     pairs = []
 
@@ -325,6 +459,10 @@ def deeplift_network(model):
             return MaxRulePooling(0, config.get("keepdims", False), name=layer.name)
         if kind == "Maximum":
             return MaxRuleMerge(name=layer.name)
+        if kind in ("LSTM", "Bidirectional"):
+            clone = _lstm_rule(layer, LSTMRule)
+            pairs.append((layer, clone))
+            return clone
         if kind not in _LINEAR_LAYERS | _ACTIVATION_LAYERS:
             raise _unsupported(layer, "its operation is not known to be linear")
         activation = getattr(layer, "activation", None)

@@ -137,8 +137,8 @@ def saliency(
         the wrong shape, or input of the wrong shape; ``hypothetical=True``
         with another method than ``"deeplift_shap"``, or with ``clip=True``
         or ``center=True``; for ``"deeplift_shap"``, a network with a layer
-        DeepLIFT has no rule for (an LSTM, as in ``architecture="danq"``, or a
-        layer of your own): the message names it.
+        DeepLIFT has no rule for (a GRU, or a layer of your own): the message
+        names it.
 
     Warns
     -----
@@ -172,7 +172,10 @@ def saliency(
     ``(f(z) - f(z_ref)) / (z - z_ref)`` for elementwise activations (ReLU,
     GELU, ...), max pooling and the strand merge routed as Captum and
     tangermeme do, convolutions, dense and batch normalization layers linear,
-    a softmax by its Jacobian averaged between the two logit vectors.  The
+    a softmax by its Jacobian averaged between the two logit vectors, an
+    LSTM (``architecture="danq"``) step by step, its gates rescaled and each
+    product of two changing values split between them as their Shapley
+    values.  The
     contributions of a sequence against a reference then add up to the
     change of the output from the reference (checked: see Warns); they are
     averaged over the references (DeepSHAP, Lundberg and Lee, 2017).
@@ -181,8 +184,6 @@ def saliency(
     supported built-in architecture the deltas are below 1e-6 (float32); on
     a small ReLU network they agree with tangermeme's ``deep_lift_shap`` on
     the same weights and references to 1e-6 (``tests/test_deeplift.py``).
-    ``architecture="danq"`` (an LSTM) has no DeepLIFT rule here: use
-    integrated gradients.
 
     Examples
     --------

@@ -61,7 +61,9 @@ ARCHITECTURES = [
     ("deepbind", "both"),
     ("basset", "both"),
     ("dilated", "both"),
+    ("danq", "both"),
     ("cnn", "forward"),
+    ("danq", "forward"),
     ("basset", "forward"),
 ]
 
@@ -280,11 +282,45 @@ def test_warns_when_contributions_miss_the_change(data, monkeypatch):
         saliency(clf, data[2][:8], method="deeplift_shap", n_shuffles=3)
 
 
+def lstm_network(meta):
+    import keras
+
+    inputs = keras.Input(shape=meta["input_shape_"])
+    x = keras.layers.Conv1D(4, 6, activation="relu")(inputs)
+    x = keras.layers.Bidirectional(
+        keras.layers.LSTM(3, return_sequences=True), merge_mode="ave"
+    )(x)
+    x = keras.layers.LSTM(2, go_backwards=True, activation="softsign")(x)
+    return keras.Model(inputs, x)
+
+
+def test_a_users_lstms_add_up_whatever_their_options(data):
+    clf = initialized(DNACNNClassifier(model=lstm_network, random_state=0), data)
+    onehot, reference = data[2][:6], shuffled(data[2])
+    scores = saliency(clf, onehot, method="deeplift_shap", baseline=reference)
+    change = output_of(clf.model_, onehot, "probability") - output_of(
+        clf.model_, reference[None], "probability"
+    )
+    np.testing.assert_allclose(scores.sum(axis=1), change, rtol=1e-4, atol=1e-6)
+    assert np.abs(change).max() > 1e-4  # the test can fail
+
+
+def gru_network(meta):
+    import keras
+
+    inputs = keras.Input(shape=meta["input_shape_"])
+    x = keras.layers.Conv1D(4, 6, activation="relu")(inputs)
+    x = keras.layers.Bidirectional(keras.layers.GRU(3), name="recurrent")(x)
+    return keras.Model(inputs, x)
+
+
 def test_unsupported_layers_and_options_are_named(data):
-    danq = initialized(DNACNNClassifier(architecture="danq", random_state=0), data)
-    with pytest.raises(ValueError, match="Bidirectional.*integrated_gradients"):
-        saliency(danq, data[2][:2], method="deeplift_shap")
-    clf = danq
+    gru = initialized(DNACNNClassifier(model=gru_network, random_state=0), data)
+    with pytest.raises(
+        ValueError, match=r"'recurrent' \(Bidirectional\): it wraps a GRU.*integrated"
+    ):
+        saliency(gru, data[2][:2], method="deeplift_shap")
+    clf = gru
     with pytest.raises(ValueError, match="hypothetical=True is for"):
         saliency(clf, data[2][:2], hypothetical=True)
     with pytest.raises(ValueError, match="n_shuffles"):
