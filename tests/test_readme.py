@@ -17,4 +17,4 @@ def test_readme_example_runs(primer_cache, monkeypatch, capsys):
     out = capsys.readouterr().out
     accuracy = float(re.search(r"test accuracy: ([\d.]+)", out).group(1))
     assert accuracy >= 0.98
-    assert "5-fold accuracy:" in out and "dnacnnclassifier__kernel_size" in out
+    assert "3-fold accuracy:" in out and "dnacnnclassifier__kernel_size" in out
