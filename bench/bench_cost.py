@@ -1,4 +1,4 @@
-"""What a fit costs on 2 cores: the shipped default on 30,000 x 101 bp, and each architecture.
+"""What a fit costs on 2 cores: the shipped default, and each architecture.
 
 Usage::
 

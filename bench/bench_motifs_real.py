@@ -75,6 +75,7 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +161,7 @@ def fit(set_name: str, seed: int, held_out: int):
         "fit_load": load,
         "test_auroc": float(auc),
         "epochs": len(model[-1].history_["loss"]),
+        "architecture": model[-1].architecture,
     }
     return model, explained, record
 
@@ -426,6 +428,13 @@ def main() -> None:
     records = run(args.sets, args.attributions, seeds, args.held_out, records, save)
     wall = time.perf_counter() - start
     shown = [r for r in records if r["held_out"] == args.held_out]
+    # records from before the field: fitted when 0.x's "cnn" was the default
+    fitted = Counter(r.get("architecture", "cnn") for r in shown)
+    print()
+    print(
+        "The records' networks: "
+        + ", ".join(f"architecture={a!r} ({n} records)" for a, n in fitted.items())
+    )
     print()
     print(
         f"discover_motifs(model, held_out_peaks, attribution=...) then "
