@@ -329,17 +329,20 @@ def _layer_classes():
             z_x = tf.einsum("btc,cu->btu", x, weights[0])
             if len(weights) == 3:
                 z_x = z_x + weights[2]
-            h = c = tf.zeros((tf.shape(x)[0], units), x.dtype)
-            outputs = []
-            for t in range(x.shape[1]):
-                z = z_x[:, t] + tf.matmul(h, weights[1])
-                i, f, g, o = tf.split(z, 4, axis=-1)
+            recurrent = weights[1]
+
+            def step(state, z_t):
+                h, c = state
+                i, f, g, o = tf.split(z_t + tf.matmul(h, recurrent), 4, axis=-1)
                 c = _product_rule(gate(f), c) + _product_rule(gate(i), squash(g))
-                h = _product_rule(gate(o), squash(c))
-                outputs.append(h)
+                return _product_rule(gate(o), squash(c)), c
+
+            start = tf.zeros((tf.shape(x)[0], units), x.dtype)
+            # one loop over the steps (a graph of fixed size whatever the length)
+            h, _ = tf.scan(step, tf.transpose(z_x, [1, 0, 2]), (start, start))
             if not config["return_sequences"]:
-                return h
-            return tf.stack(outputs, axis=1)
+                return h[-1]
+            return tf.transpose(h, [1, 0, 2])
 
         def call(self, x, mask=None, training=None):
             import tensorflow as tf
