@@ -262,7 +262,7 @@ def _product_rule(a, b):
 
 
 def _layer_classes():
-    """Keras layers standing in for max pooling in the DeepLIFT copy."""
+    """Keras layers standing in for max pooling and LSTMs in the DeepLIFT copy."""
     import keras
 
     class MaxRulePooling(keras.layers.Layer):
