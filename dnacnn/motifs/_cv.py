@@ -198,7 +198,7 @@ def cross_val_motifs(
     n_jobs: int | None = None,
     target=None,
     output: str = "logit",
-    attribution: str = "gradient",
+    attribution: str = "deeplift_shap",
     explain: str = "all",
     database="JASPAR",
     min_sites: int = 5,
@@ -242,7 +242,7 @@ def cross_val_motifs(
         The output explained, as in :func:`discover_motifs`.
     output : {"logit", "probability"}, default="logit"
         Explain the logit or the probability.
-    attribution : {"gradient", "deeplift_shap", "ism"}, default="gradient"
+    attribution : {"deeplift_shap", "gradient", "ism"}, default="deeplift_shap"
         The hypothetical contributions TF-MoDISco clusters, as in
         :func:`discover_motifs`.
     explain : {"all", "target"}, default="all"
