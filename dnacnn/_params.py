@@ -510,7 +510,7 @@ PARAMS: tuple[Param, ...] = (
         "auto",
         "'auto' or bool",
         "Stop when the held-out loss has not improved for ``patience`` "
-        "epochs; ``'auto'``: from 10,000 training sequences (see the user "
+        "epochs; ``'auto'``: from 5,000 training sequences (see the user "
         "guide); ``do_early_stopping_`` says what ``fit`` did.",
         Bool(also=("auto",)),
     ),

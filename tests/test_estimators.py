@@ -207,16 +207,16 @@ def test_validation_split_and_early_stopping(early_stopped, planted_onehot):
     assert len(clf.history_["val_loss"]) == 2
 
 
-def test_early_stopping_auto_is_on_from_ten_thousand_sequences():
+def test_early_stopping_auto_is_on_from_five_thousand_sequences():
     assert DNACNNClassifier().early_stopping == "auto"
-    # as documented: on from 10,000 training sequences, unless nothing is held out
-    assert not DNACNNClassifier()._early_stopping(9_999)
-    assert DNACNNClassifier()._early_stopping(10_000)
-    assert not DNACNNClassifier(validation_fraction=0.0)._early_stopping(10_000)
+    # as documented: on from 5,000 training sequences, unless nothing is held out
+    assert not DNACNNClassifier()._early_stopping(4_999)
+    assert DNACNNClassifier()._early_stopping(5_000)
+    assert not DNACNNClassifier(validation_fraction=0.0)._early_stopping(5_000)
 
 
 @pytest.mark.slow
-def test_early_stopping_auto_turns_on_from_ten_thousand_sequences(
+def test_early_stopping_auto_turns_on_from_five_thousand_sequences(
     planted_onehot, monkeypatch
 ):
     from dnacnn.estimators import _base
