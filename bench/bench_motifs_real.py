@@ -277,32 +277,29 @@ def main_table(records, sets, attributions, seeds) -> list[str]:
         "| discover_motifs s | load |",
         "|:--|:--|--:|--:|:--|:--|:--|--:|--:|:--|--:|:--|--:|--:|--:|",
     ]
-    for set_name in sets:
-        for seed in seeds:
-            for attribution in attributions:
-                record = _find(records, set_name, seed, attribution)
-                if record is None:
-                    continue
-                total = sum(m["seqlets"] for m in record["motifs"])
-                signs = [m["sign"] for m in record["motifs"]]
-                counts = f"{signs.count(1)}/{signs.count(-1)}"
-                hit = named(record)
-                if hit is None:
-                    cells = "no | | | | | "
-                else:
-                    share = hit["seqlets"] / total
-                    cells = (
-                        f"yes | {hit['motif']} {hit['consensus']} | {hit['rank']} "
-                        f"| {hit['seqlets']} ({100 * share:.0f}%) | {_match(hit)} "
-                        f"| {hit['matches'][0]['q']:.2g} "
-                    )
-                top3 = "yes" if named(record, N_MATCHES) else "no"
-                lines.append(
-                    f"| {set_name} | {FAMILIES[set_name][0]} | {seed} "
-                    f"| {record['test_auroc']:.4f} | {attribution} | {cells}"
-                    f"| {top3} | {counts} | {record['seconds']:.0f} "
-                    f"| {record['load']:.1f} |"
-                )
+    for set_name, seed, attribution, record in _recorded(
+        records, sets, seeds, attributions
+    ):
+        total = sum(m["seqlets"] for m in record["motifs"])
+        signs = [m["sign"] for m in record["motifs"]]
+        counts = f"{signs.count(1)}/{signs.count(-1)}"
+        hit = named(record)
+        if hit is None:
+            cells = "no | | | | | "
+        else:
+            share = hit["seqlets"] / total
+            cells = (
+                f"yes | {hit['motif']} {hit['consensus']} | {hit['rank']} "
+                f"| {hit['seqlets']} ({100 * share:.0f}%) | {_match(hit)} "
+                f"| {hit['matches'][0]['q']:.2g} "
+            )
+        top3 = "yes" if named(record, N_MATCHES) else "no"
+        lines.append(
+            f"| {set_name} | {FAMILIES[set_name][0]} | {seed} "
+            f"| {record['test_auroc']:.4f} | {attribution} | {cells}"
+            f"| {top3} | {counts} | {record['seconds']:.0f} "
+            f"| {record['load']:.1f} |"
+        )
     return lines
 
 
@@ -312,27 +309,23 @@ def motif_table(records, sets, attributions, seeds) -> list[str]:
         "| JASPAR family | q | in family | family in top 3 |",
         "|:--|--:|:--|:--|:--|--:|:--|:--|--:|:--|:--|",
     ]
-    for set_name in sets:
-        for seed in seeds:
-            for attribution in attributions:
-                record = _find(records, set_name, seed, attribution)
-                if record is None:
-                    continue
-                if not record["motifs"]:
-                    lines.append(
-                        f"| {set_name} | {seed} | {attribution} | (none) "
-                        "| | | | | | | |"
-                    )
-                for motif in record["motifs"]:
-                    top = motif["matches"][0]
-                    lines.append(
-                        f"| {set_name} | {seed} | {attribution} | {motif['motif']} "
-                        f"| {motif['consensus']} | {motif['seqlets']} "
-                        f"| {_match(motif)} | {', '.join(top['family'])} "
-                        f"| {top['q']:.2g} "
-                        f"| {'yes' if motif['in_family'] else 'no'} "
-                        f"| {_family_matches(motif)} |"
-                    )
+    for set_name, seed, attribution, record in _recorded(
+        records, sets, seeds, attributions
+    ):
+        if not record["motifs"]:
+            lines.append(
+                f"| {set_name} | {seed} | {attribution} | (none) | | | | | | | |"
+            )
+        for motif in record["motifs"]:
+            top = motif["matches"][0]
+            lines.append(
+                f"| {set_name} | {seed} | {attribution} | {motif['motif']} "
+                f"| {motif['consensus']} | {motif['seqlets']} "
+                f"| {_match(motif)} | {', '.join(top['family'])} "
+                f"| {top['q']:.2g} "
+                f"| {'yes' if motif['in_family'] else 'no'} "
+                f"| {_family_matches(motif)} |"
+            )
     return lines
 
 
@@ -344,22 +337,16 @@ def summary(records, sets, attributions, seeds) -> list[str]:
     ]
     for attribution in attributions:
         hits, top3, runs, shares, times, missed = 0, 0, 0, [], [], []
-        for set_name in sets:
-            for seed in seeds:
-                record = _find(records, set_name, seed, attribution)
-                if record is None:
-                    continue
-                runs += 1
-                times.append(record["seconds"])
-                top3 += named(record, N_MATCHES) is not None
-                hit = named(record)
-                if hit is None:
-                    missed.append(f"{set_name} (seed {seed})")
-                    continue
-                hits += 1
-                shares.append(
-                    hit["seqlets"] / sum(m["seqlets"] for m in record["motifs"])
-                )
+        for set_name, seed, _, record in _recorded(records, sets, seeds, [attribution]):
+            runs += 1
+            times.append(record["seconds"])
+            top3 += named(record, N_MATCHES) is not None
+            hit = named(record)
+            if hit is None:
+                missed.append(f"{set_name} (seed {seed})")
+                continue
+            hits += 1
+            shares.append(hit["seqlets"] / sum(m["seqlets"] for m in record["motifs"]))
         if not runs:
             continue
         share = f"{100 * np.median(shares):.0f}%" if shares else ""
@@ -380,15 +367,15 @@ def _family_matches(motif) -> str:
     )
 
 
-def _find(records, set_name, seed, attribution):
-    for record in records:
-        if (record["set"], record["seed"], record["attribution"]) == (
-            set_name,
-            seed,
-            attribution,
-        ):
-            return record
-    return None
+def _recorded(records, sets, seeds, attributions):
+    """``(set, seed, attribution, record)`` of each recorded run, in that order."""
+    by_key = {(r["set"], r["seed"], r["attribution"]): r for r in records}
+    for set_name in sets:
+        for seed in seeds:
+            for attribution in attributions:
+                record = by_key.get((set_name, seed, attribution))
+                if record is not None:
+                    yield set_name, seed, attribution, record
 
 
 def main() -> None:
