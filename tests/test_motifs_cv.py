@@ -123,12 +123,17 @@ def planted():
     return X, y
 
 
+def unfitted():
+    """The Pipeline each fold clones: the default network, 10 epochs."""
+    return make_pipeline(
+        DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
+    )
+
+
 @pytest.mark.slow
 def test_a_planted_motif_holds_in_every_fold(planted, jaspar):
     X, y = planted
-    model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
-    )
+    model = unfitted()
     result = cross_val_motifs(
         model,
         X,
@@ -170,9 +175,7 @@ def test_a_planted_motif_holds_in_every_fold(planted, jaspar):
 @pytest.mark.slow
 def test_explain_target_explains_only_that_class(planted, jaspar):
     X, y = planted
-    model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
-    )
+    model = unfitted()
     result = cross_val_motifs(
         model,
         X,
@@ -203,9 +206,7 @@ def test_explain_target_explains_only_that_class(planted, jaspar):
 def test_chromosome_split_with_groups(planted):
     X, y = planted
     chroms = np.array([f"chr{i % 4 + 1}" for i in range(len(X))], dtype=object)
-    model = make_pipeline(
-        DNAOneHotTransformer(), DNACNNClassifier(epochs=10, random_state=0)
-    )
+    model = unfitted()
     result = cross_val_motifs(
         model,
         X,
